@@ -1,0 +1,238 @@
+"""The case engine every department shares: the case tables and the plain functions that
+submit a case and move it through its lifecycle.
+
+Each function works inside the caller's session: the case row, its history row and its
+outbox event are added together and commit together (or not at all). Department services add
+their own rules through the hooks of ``osac_shared.service.CaseService``.
+"""
+import secrets
+from datetime import datetime
+
+from sqlalchemy import (JSON, Boolean, DateTime, ForeignKey, Integer, String, Text,
+                        UniqueConstraint, select, func)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from . import lifecycle
+from .auth import (A_POST, B_POST, STUDENT, require_actor, require_read, is_staff_of)
+from .catalogue import missing_materials, unknown_materials
+from .contracts import ACTION_EVENT, make_event
+from .db import Base
+from .errors import DomainError, forbidden, not_found, validation_failed
+from .outbox import add_event
+
+
+class Case(Base):
+    __tablename__ = "cases"
+    __table_args__ = (UniqueConstraint("student_id", "idempotency_key",
+                                       name="uq_cases_student_idempotency"),)
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    item_code: Mapped[str] = mapped_column(String(80), index=True)
+    student_id: Mapped[str] = mapped_column(String(32), index=True)
+    student_name: Mapped[str] = mapped_column(String(64), default="")
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    form: Mapped[dict] = mapped_column(JSON, default=dict)
+    materials: Mapped[list] = mapped_column(JSON, default=list)
+    notices: Mapped[list] = mapped_column(JSON, default=list)
+    result: Mapped[dict] = mapped_column(JSON, default=dict)
+    green_channel: Mapped[bool] = mapped_column(Boolean, default=False)
+    green_reason: Mapped[str] = mapped_column(Text, default="")
+    idempotency_key: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    submitted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    history: Mapped[list["CaseHistory"]] = relationship(
+        back_populates="case", order_by="CaseHistory.id", cascade="all, delete-orphan")
+
+
+class CaseHistory(Base):
+    __tablename__ = "case_history"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    action: Mapped[str] = mapped_column(String(16))
+    from_status: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    to_status: Mapped[str] = mapped_column(String(16))
+    actor_id: Mapped[str] = mapped_column(String(64))
+    actor_role: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    case: Mapped[Case] = relationship(back_populates="history")
+
+
+def new_case_id(service, now):
+    return f"{service}-{now:%Y%m%d}-{secrets.token_hex(4)}"
+
+
+def _iso(dt):
+    return dt.isoformat() if dt else None
+
+
+def case_to_dict(case, item=None):
+    d = {
+        "id": case.id, "item_code": case.item_code, "student_id": case.student_id,
+        "student_name": case.student_name, "status": case.status,
+        "status_zh": lifecycle.STATUS_ZH.get(case.status, case.status),
+        "form": case.form or {}, "materials": case.materials or [],
+        "notices": case.notices or [], "result": case.result or {},
+        "green_channel": case.green_channel, "green_reason": case.green_reason,
+        "submitted_at": _iso(case.submitted_at), "updated_at": _iso(case.updated_at),
+        "allowed_actions": lifecycle.allowed_actions(case.status),
+        "history": [{"action": h.action, "from": h.from_status, "to": h.to_status,
+                     "actor_id": h.actor_id, "actor_role": h.actor_role, "reason": h.reason,
+                     "at": _iso(h.at)} for h in case.history],
+    }
+    if item is not None:
+        d.update(item_name_zh=item.name_zh, item_name_en=item.name_en, window=item.window,
+                 department=item.department, department_zh=item.department_zh,
+                 post=item.post, kind=item.kind,
+                 limit={"value": item.limit.value, "unit": item.limit.unit})
+    return d
+
+
+def case_event(case, item, action, actor, reason, now, previous_status, correlation_id=None):
+    data = {"item_code": item.code, "window": item.window, "department": item.department,
+            "student_id": case.student_id, "status": case.status,
+            "previous_status": previous_status, "actor_id": actor["id"],
+            "actor_role": actor["role"], "reason": reason or "",
+            "limit": {"value": item.limit.value, "unit": item.limit.unit}, "post": item.post,
+            "kind": item.kind, "green_channel": bool(case.green_channel),
+            "submitted_at": case.submitted_at.isoformat()}
+    return make_event(ACTION_EVENT[action], item.department, data, occurred_at=now,
+                      case_id=case.id, correlation_id=correlation_id)
+
+
+def _record(session, case, item, action, actor, reason, now, previous, correlation_id):
+    case.updated_at = now
+    case.history.append(CaseHistory(action=action, from_status=previous, to_status=case.status,
+                                     actor_id=actor["id"], actor_role=actor["role"],
+                                     reason=reason or "", at=now))
+    add_event(session, case_event(case, item, action, actor, reason, now, previous,
+                                  correlation_id))
+
+
+def materials_notice(item, provided):
+    """The one-time notice for a submission: every missing mandatory material, at once."""
+    fields = {}
+    for code in unknown_materials(item, provided):
+        fields[f"materials.{code}"] = (
+            f"本事项不需要该材料，请删除 / not a material of this item; remove it")
+    for m in missing_materials(item, provided):
+        fields[f"materials.{m.code}"] = f"请补交：{m.name_zh} / Please add: {m.name_en}"
+    return fields
+
+
+def find_by_idempotency_key(session, student_id, key):
+    if not key:
+        return None
+    return session.scalar(select(Case).where(Case.student_id == student_id,
+                                             Case.idempotency_key == key))
+
+
+def submit(session, item, actor, materials, form, now, idempotency_key=None,
+           green_reason="", correlation_id=None):
+    """Create a case in status ``submitted`` (plus history and event). Refuses with one notice
+    listing every missing material. Repeating an idempotency key returns the first case."""
+    require_actor(actor)
+    if actor["role"] != STUDENT:
+        raise forbidden("只有学生本人可以提交申请", "Only a student can submit an application")
+    existing = find_by_idempotency_key(session, actor["id"], idempotency_key)
+    if existing is not None:
+        return existing
+    notice = materials_notice(item, materials)
+    if notice:
+        names = [m.name_zh for m in missing_materials(item, materials)]
+        raise DomainError(
+            "materials_missing",
+            "材料不齐，请一次性补齐以下材料后再提交：" + "、".join(names) if names
+            else "材料有误，请按提示修改",
+            "Materials are incomplete; add all of the following, then submit again: "
+            + ", ".join(m.name_en for m in missing_materials(item, materials)),
+            notice, 422)
+    if green_reason and not item.green_channel:
+        raise validation_failed({"green_reason": "该事项不适用绿色通道 / this item has no "
+                                                 "green channel; leave it empty"})
+    case = Case(id=new_case_id(item.department, now), item_code=item.code,
+                student_id=actor["id"], student_name=actor.get("name", ""),
+                status=lifecycle.SUBMITTED, form=form or {}, materials=list(materials or []),
+                notices=[], result={}, green_channel=bool(green_reason),
+                green_reason=green_reason or "", idempotency_key=idempotency_key,
+                submitted_at=now, updated_at=now)
+    session.add(case)
+    _record(session, case, item, "submit", actor, green_reason, now, None, correlation_id)
+    return case
+
+
+def authorize_action(actor, case, item, action, delegated=()):
+    """Who may do what: the student owns resubmit/withdraw; the department's staff do the rest;
+    approve/reject of an A-post item needs the A post, or a B post the item was delegated to."""
+    require_actor(actor)
+    if action in ("resubmit", "withdraw"):
+        if actor["role"] != STUDENT or actor["id"] != case.student_id:
+            raise forbidden("只有申请人本人可以补正或撤回", "Only the applicant can do this")
+        return
+    if not is_staff_of(actor, item.department):
+        raise forbidden("只有本窗口工作人员可以办理该事项",
+                        "Only staff of this case's department can do this")
+    if action in ("approve", "reject") and item.post == "A" and actor["role"] == B_POST \
+            and item.code not in delegated:
+        raise forbidden("该事项须由A岗教师审批（未授权B岗）",
+                        "This item is approved by the A post (not delegated to B posts)")
+
+
+def get_case(session, case_id):
+    case = session.get(Case, case_id)
+    if case is None:
+        raise not_found("事项", "Case", case_id)
+    return case
+
+
+def read_case(session, case_id, actor):
+    require_actor(actor)
+    case = get_case(session, case_id)
+    department = case_id.split("-", 1)[0]
+    require_read(actor, case.student_id, department)
+    return case
+
+
+def act(session, case, item, action, actor, now, reason="", materials=None, notice=None,
+        delegated=(), correlation_id=None):
+    """Move ``case`` by ``action``; returns the case. Raises DomainError when not allowed."""
+    authorize_action(actor, case, item, action, delegated)
+    if action in lifecycle.REASON_REQUIRED and not (reason or "").strip():
+        raise validation_failed({"reason": "请填写原因，学生将看到它 / give the reason; the "
+                                           "student will see it"})
+    previous = case.status
+    case.status = lifecycle.next_status(case.status, action)
+    if action == "return":
+        case.notices = list(case.notices or []) + [dict(notice or {}, at=now.isoformat(),
+                                                        reason=reason)]
+    if action == "resubmit" and materials is not None:
+        notice_fields = materials_notice(item, materials)
+        if notice_fields:
+            raise DomainError("materials_missing", "补正后的材料仍不齐全，请按提示补齐",
+                              "The resubmitted materials are still incomplete",
+                              notice_fields, 422)
+        case.materials = list(materials)
+    _record(session, case, item, action, actor, reason, now, previous, correlation_id)
+    return case
+
+
+def list_cases(session, actor, department, student_id=None, statuses=None, page=1,
+               per_page=50):
+    """A student's own cases, or a department's cases for its staff (paginated)."""
+    require_actor(actor)
+    query = select(Case)
+    if actor["role"] == STUDENT:
+        query = query.where(Case.student_id == actor["id"])
+    elif is_staff_of(actor, department) or actor["role"] in ("director", "committee",
+                                                                 "system"):
+        if student_id:
+            query = query.where(Case.student_id == student_id)
+    else:
+        raise forbidden()
+    if statuses:
+        query = query.where(Case.status.in_(list(statuses)))
+    total = session.scalar(select(func.count()).select_from(query.subquery()))
+    per_page = max(1, min(int(per_page or 50), 200))
+    page = max(1, int(page or 1))
+    rows = session.scalars(query.order_by(Case.updated_at.desc())
+                           .offset((page - 1) * per_page).limit(per_page)).all()
+    return rows, total

@@ -1,0 +1,128 @@
+"""Versioned event contracts: one envelope, one schema per (event type, version).
+
+Every event on the bus is an envelope::
+
+    {"event_id": uuid, "type": "case.submitted", "version": 1, "occurred_at": ISO 8601,
+     "source": "aid", "case_id": "aid-20261126-1a2b3c4d", "correlation_id": "...",
+     "data": {...}}
+
+It is published to the nameko event exchange of its source service (``<source>.events``) with
+the routing key ``type``, so consumers use plain ``@event_handler(source, "case.*")``.
+Consumers are tolerant readers: unknown fields are ignored and every version listed in
+``EVENT_SCHEMAS`` for a type stays accepted for at least one release after a new one appears.
+"""
+import uuid
+from datetime import datetime
+
+from marshmallow import Schema, fields, validate, ValidationError, EXCLUDE
+
+from .catalogue import UNITS
+from .lifecycle import STATUSES
+
+
+class Envelope(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    event_id = fields.Str(required=True, validate=validate.Length(min=8, max=64))
+    type = fields.Str(required=True, validate=validate.Regexp(r"^[a-z_]+(\.[a-z_]+)+$"))
+    version = fields.Int(required=True, validate=validate.Range(min=1))
+    occurred_at = fields.Str(required=True)
+    source = fields.Str(required=True)
+    case_id = fields.Str(load_default=None, allow_none=True)
+    correlation_id = fields.Str(load_default=None, allow_none=True)
+    data = fields.Dict(required=True)
+
+
+class _Tolerant(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+
+class LimitV1(_Tolerant):
+    value = fields.Int(required=True)
+    unit = fields.Str(required=True, validate=validate.OneOf(UNITS))
+
+
+class CaseEventV1(_Tolerant):
+    """Every case lifecycle event: case.submitted, .accepted, .returned, .resubmitted,
+    .approved, .completed, .rejected, .withdrawn."""
+    item_code = fields.Str(required=True)
+    window = fields.Int(required=True)
+    department = fields.Str(required=True)
+    student_id = fields.Str(required=True)
+    status = fields.Str(required=True, validate=validate.OneOf(STATUSES))
+    previous_status = fields.Str(load_default=None, allow_none=True)
+    actor_id = fields.Str(required=True)
+    actor_role = fields.Str(required=True)
+    reason = fields.Str(load_default="", allow_none=True)
+    limit = fields.Nested(LimitV1, required=True)
+    post = fields.Str(load_default="B")
+    kind = fields.Str(load_default="application")
+    green_channel = fields.Bool(load_default=False)
+    submitted_at = fields.Str(required=True)
+
+
+class SlaAlarmV1(_Tolerant):
+    """sla.warning / sla.breached: a case is close to, or past, its deadline."""
+    timer = fields.Str(required=True)            # "completion", "acceptance", ...
+    department = fields.Str(required=True)
+    window = fields.Int(required=True)
+    item_code = fields.Str(required=True)
+    student_id = fields.Str(required=True)
+    due_at = fields.Str(required=True)
+    level = fields.Int(load_default=1)
+
+
+class AidAwardedV1(_Tolerant):
+    """aid.awarded: an aid application was approved; finance pays it out."""
+    student_id = fields.Str(required=True)
+    programme = fields.Str(required=True)
+    amount_cents = fields.Int(required=True, validate=validate.Range(min=1))
+    academic_year = fields.Str(required=True)
+
+
+CASE_EVENT_TYPES = ("case.submitted", "case.accepted", "case.returned", "case.resubmitted",
+                    "case.approved", "case.completed", "case.rejected", "case.withdrawn")
+ACTION_EVENT = {"submit": "case.submitted", "accept": "case.accepted", "return": "case.returned",
+                "resubmit": "case.resubmitted", "approve": "case.approved",
+                "complete": "case.completed", "reject": "case.rejected",
+                "withdraw": "case.withdrawn"}
+
+EVENT_SCHEMAS = {
+    **{(t, 1): CaseEventV1 for t in CASE_EVENT_TYPES},
+    ("sla.warning", 1): SlaAlarmV1,
+    ("sla.breached", 1): SlaAlarmV1,
+    ("aid.awarded", 1): AidAwardedV1,
+}
+CURRENT_VERSION = {t: max(v for (tt, v) in EVENT_SCHEMAS if tt == t)
+                   for (t, _) in EVENT_SCHEMAS}
+
+
+def make_event(type_, source, data, *, occurred_at, case_id=None, correlation_id=None,
+               version=None):
+    """Build and validate an envelope; raises ValueError on a contract breach (a bug)."""
+    version = version or CURRENT_VERSION[type_]
+    if isinstance(occurred_at, datetime):
+        occurred_at = occurred_at.isoformat()
+    env = {"event_id": str(uuid.uuid4()), "type": type_, "version": version,
+           "occurred_at": occurred_at, "source": source, "case_id": case_id,
+           "correlation_id": correlation_id, "data": data}
+    errors = Envelope().validate(env)
+    schema = EVENT_SCHEMAS.get((type_, version))
+    if schema is None:
+        raise ValueError(f"no contract for event {type_} v{version}")
+    errors.update(schema().validate(data))
+    if errors:
+        raise ValueError(f"event {type_} v{version} breaks its contract: {errors}")
+    return env
+
+
+def read_event(payload):
+    """Validate an incoming envelope and its data (tolerantly). Raises ValidationError."""
+    env = Envelope().load(payload)
+    schema = EVENT_SCHEMAS.get((env["type"], env["version"]))
+    if schema is None:
+        raise ValidationError({"type": f"unsupported event {env['type']} v{env['version']}"})
+    env["data"] = schema().load(env["data"])
+    return env

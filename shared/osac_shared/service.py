@@ -1,0 +1,148 @@
+"""``CaseService``: the case entrypoints every department serves, and the hooks it may fill.
+
+A department's service class subclasses it, sets ``name`` and ``ITEMS`` (its catalogue), and
+adds its own entrypoints and rules. The inherited RPC boundary is:
+
+    catalogue()                                   -> [item]           (public)
+    submit_case(item_code, materials, form, idempotency_key=None, green_reason="") -> case
+    get_case(case_id)                             -> case
+    list_cases(student_id=None, statuses=None, page=1, per_page=50) -> {cases, total, ...}
+    act(case_id, action, reason="", materials=None, notice=None, extra=None) -> case
+    health()                                      -> {status, service, outbox_backlog}
+
+Every call except ``catalogue`` and ``health`` needs the actor in the RPC context.
+Hooks (all optional, all run inside the same transaction as the change):
+    clean_form(item, form) -> form                 validate the item's form, raise DomainError
+    before_action(session, case, item, action, extra, now)
+    after_submit(session, case, item, now)
+    after_action(session, case, item, action, extra, now)
+"""
+from marshmallow import ValidationError
+from nameko.contextdata import ContextDataProvider
+from nameko.rpc import rpc
+
+from . import cases as engine
+from .auth import CurrentActor
+from .clock import Clock
+from .db import Database
+from .errors import validation_failed, marshmallow_fields, not_found
+from .outbox import OutboxRelay
+
+MAX_FORM_FIELDS = 50
+MAX_FIELD_CHARS = 2000
+
+
+class CorrelationId(ContextDataProvider):
+    context_key = "correlation_id"
+
+
+def clean_generic_form(form):
+    if form is None:
+        return {}
+    if not isinstance(form, dict):
+        raise validation_failed({"form": "表单须为键值对象 / form must be an object"})
+    if len(form) > MAX_FORM_FIELDS:
+        raise validation_failed({"form": f"字段过多（最多{MAX_FORM_FIELDS}个）/ at most "
+                                         f"{MAX_FORM_FIELDS} fields"})
+    for key, value in form.items():
+        if len(str(key)) > 64 or len(str(value)) > MAX_FIELD_CHARS:
+            raise validation_failed({f"form.{key}": f"内容过长（最多{MAX_FIELD_CHARS}字）/ at "
+                                                    f"most {MAX_FIELD_CHARS} characters"})
+    return form
+
+
+class CaseService:
+    name = None
+    ITEMS = {}       # {code: Item}
+    FORMS = {}       # {item code: marshmallow Schema class} for items with a structured form
+
+    db = Database()
+    outbox = OutboxRelay()
+    clock = Clock()
+    actor = CurrentActor()
+    correlation_id = CorrelationId()
+
+    # ---- hooks -------------------------------------------------------------------------
+    def clean_form(self, item, form):
+        form = clean_generic_form(form)
+        schema = self.FORMS.get(item.code)
+        if schema is None:
+            return form
+        try:
+            return schema().load(form)
+        except ValidationError as err:
+            raise validation_failed({f"form.{k}": v
+                                     for k, v in marshmallow_fields(err).items()})
+
+    def before_action(self, session, case, item, action, extra, now):
+        pass
+
+    def after_submit(self, session, case, item, now):
+        pass
+
+    def after_action(self, session, case, item, action, extra, now):
+        pass
+
+    def delegated_items(self):
+        return ()
+
+    # ---- helpers -----------------------------------------------------------------------
+    def item(self, code):
+        item = self.ITEMS.get(code)
+        if item is None:
+            raise validation_failed({"item_code": f"没有这个事项：{code} / no such item: {code}"})
+        return item
+
+    def to_dict(self, case):
+        return engine.case_to_dict(case, self.ITEMS.get(case.item_code))
+
+    # ---- entrypoints -------------------------------------------------------------------
+    @rpc
+    def catalogue(self):
+        return [item.to_dict() for item in self.ITEMS.values()]
+
+    @rpc
+    def health(self):
+        return {"status": "ok", "service": self.name, "outbox_backlog": self.outbox.backlog()}
+
+    @rpc
+    def submit_case(self, item_code, materials=None, form=None, idempotency_key=None,
+                    green_reason=""):
+        item = self.item(item_code)
+        now = self.clock()
+        existing = engine.find_by_idempotency_key(self.db, (self.actor or {}).get("id"),
+                                                  idempotency_key)
+        if existing is not None:
+            return self.to_dict(existing)
+        form = self.clean_form(item, form)
+        case = engine.submit(self.db, item, self.actor, materials or [], form, now,
+                             idempotency_key, green_reason, self.correlation_id)
+        self.after_submit(self.db, case, item, now)
+        self.db.commit()
+        return self.to_dict(case)
+
+    @rpc
+    def get_case(self, case_id):
+        return self.to_dict(engine.read_case(self.db, case_id, self.actor))
+
+    @rpc
+    def list_cases(self, student_id=None, statuses=None, page=1, per_page=50):
+        rows, total = engine.list_cases(self.db, self.actor, self.name, student_id, statuses,
+                                        page, per_page)
+        return {"cases": [self.to_dict(c) for c in rows], "total": total, "page": page,
+                "per_page": per_page}
+
+    @rpc
+    def act(self, case_id, action, reason="", materials=None, notice=None, extra=None):
+        now = self.clock()
+        case = engine.read_case(self.db, case_id, self.actor)
+        item = self.ITEMS.get(case.item_code)
+        if item is None:
+            raise not_found("事项类型", "Item", case.item_code)
+        extra = extra or {}
+        self.before_action(self.db, case, item, action, extra, now)
+        engine.act(self.db, case, item, action, self.actor, now, reason, materials, notice,
+                   self.delegated_items(), self.correlation_id)
+        self.after_action(self.db, case, item, action, extra, now)
+        self.db.commit()
+        return self.to_dict(case)
