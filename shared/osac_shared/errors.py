@@ -16,7 +16,7 @@ class DomainError(Exception):
         self.message = message
         self.message_en = message_en
         self.fields = fields or {}
-        self.status = status
+        self.status = int(status)
 
     def to_dict(self):
         return {"error": self.code, "message": self.message,

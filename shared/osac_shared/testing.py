@@ -1,0 +1,256 @@
+"""Test harness: run the real platform (service processes, gateway under gunicorn) on the real
+RabbitMQ, in a vhost of its own, with a fresh PostgreSQL database per service.
+
+    with Platform(["logistics", "sla"]) as p:
+        with p.rpc(actor={"id": "s1", "role": "student"}) as rpc:
+            rpc.logistics.submit_case(...)
+
+Environment: ``OSAC_TEST_AMQP`` (default amqp://guest:guest@127.0.0.1:5672) and
+``OSAC_TEST_PG`` (default postgresql://postgres@127.0.0.1:5432).
+"""
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import uuid
+from contextlib import contextmanager
+
+import requests
+from nameko.standalone.rpc import ClusterRpcProxy
+from sqlalchemy import create_engine, text
+
+from .registry import SERVICES, db_env_var
+
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+AMQP_BASE = os.environ.get("OSAC_TEST_AMQP", "amqp://guest:guest@127.0.0.1:5672")
+PG_BASE = os.environ.get("OSAC_TEST_PG", "postgresql://postgres@127.0.0.1:5432")
+MGMT = os.environ.get("OSAC_TEST_RABBIT_MGMT", "")
+ARTIFACTS = os.path.join(REPO, "test-artifacts")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def rabbitmqctl(*args):
+    return subprocess.run(["rabbitmqctl", "-q", *args], check=True, capture_output=True,
+                          text=True, timeout=60)
+
+
+def create_vhost(vhost):
+    rabbitmqctl("add_vhost", vhost)
+    rabbitmqctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*")
+
+
+def delete_vhost(vhost):
+    try:
+        rabbitmqctl("delete_vhost", vhost)
+    except Exception:
+        pass
+
+
+def fresh_database(name):
+    """Drop and create database ``name``; returns its SQLAlchemy URL."""
+    admin = create_engine(f"{PG_BASE}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return f"{PG_BASE}/{name}"
+
+
+def drop_database(name):
+    admin = create_engine(f"{PG_BASE}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+class Process:
+    """One child process with its log file; start/stop/kill/restart."""
+
+    def __init__(self, name, argv, env, log_path):
+        self.name, self.argv, self.env, self.log_path = name, argv, env, log_path
+        self.proc = None
+
+    def start(self):
+        os.makedirs(os.path.dirname(self.log_path), exist_ok=True)
+        log = open(self.log_path, "ab")
+        self.proc = subprocess.Popen(self.argv, env=self.env, stdout=log,
+                                     stderr=subprocess.STDOUT, cwd=REPO,
+                                     start_new_session=True)
+        log.close()
+
+    def alive(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def stop(self, timeout=15):
+        if not self.alive():
+            return
+        os.killpg(self.proc.pid, signal.SIGTERM)
+        try:
+            self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.kill()
+
+    def kill(self):
+        if self.alive():
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(10)
+
+    def log_tail(self, lines=40):
+        try:
+            with open(self.log_path, errors="replace") as f:
+                return "".join(f.readlines()[-lines:])
+        except FileNotFoundError:
+            return ""
+
+
+class Platform:
+    def __init__(self, services, gateway=False, tag=None, clock_file=None, extra_env=None,
+                 gateway_workers=2):
+        self.services = list(services)
+        self.tag = tag or uuid.uuid4().hex[:8]
+        self.vhost = f"osac-test-{self.tag}"
+        self.amqp_uri = f"{AMQP_BASE}/{urllib.parse.quote(self.vhost, safe='')}"
+        self.clock_file = clock_file
+        self.extra_env = dict(extra_env or {})
+        self.want_gateway = gateway
+        self.gateway_workers = gateway_workers
+        self.processes = {}
+        self.db_urls = {}
+        self.gateway_url = None
+        self.log_dir = os.path.join(ARTIFACTS, "logs", self.tag)
+
+    # -- environment -------------------------------------------------------------------
+    def env(self):
+        env = dict(os.environ)
+        env.update(AMQP_URI=self.amqp_uri, PYTHONUNBUFFERED="1", OUTBOX_INTERVAL="0.2")
+        if self.clock_file:
+            env["CLOCK_FILE"] = self.clock_file
+        env.update({db_env_var(n): url for n, url in self.db_urls.items()})
+        env.update(self.extra_env)
+        return env
+
+    def db_url(self, name):
+        return self.db_urls[name]
+
+    # -- lifecycle ---------------------------------------------------------------------
+    def __enter__(self):
+        self.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    def start(self):
+        create_vhost(self.vhost)
+        for name in self.services + (["gateway"] if self.want_gateway else []):
+            self.db_urls[name] = fresh_database(f"osac_{self.tag}_{name}")
+        for name in self.services:
+            self.start_service(name, wait=False)
+        for name in self.services:
+            self.wait_healthy(name)
+        if self.want_gateway:
+            self.start_gateway()
+
+    def stop(self):
+        for proc in self.processes.values():
+            proc.stop()
+        delete_vhost(self.vhost)
+        if os.environ.get("OSAC_KEEP_TEST_DBS") != "1":
+            for name in self.db_urls:
+                try:
+                    drop_database(f"osac_{self.tag}_{name}")
+                except Exception:
+                    pass
+
+    def service_process(self, name):
+        module, config = SERVICES[name]
+        argv = [sys.executable, "-m", "osac_shared.runner", "--config",
+                os.path.join(REPO, config), module]
+        return Process(name, argv, self.env(), os.path.join(self.log_dir, f"{name}.log"))
+
+    def start_service(self, name, wait=True):
+        proc = self.service_process(name)
+        proc.start()
+        self.processes[name] = proc
+        if wait:
+            self.wait_healthy(name)
+        return proc
+
+    def restart_service(self, name, kill=False):
+        proc = self.processes[name]
+        proc.kill() if kill else proc.stop()
+        return self.start_service(name)
+
+    def wait_healthy(self, name, timeout=60):
+        deadline = time.time() + timeout
+        proc = self.processes[name]
+        last = None
+        while time.time() < deadline:
+            if not proc.alive():
+                raise RuntimeError(f"service {name} exited:\n{proc.log_tail()}")
+            try:
+                with ClusterRpcProxy({"AMQP_URI": self.amqp_uri}, timeout=2) as rpc:
+                    if getattr(rpc, name).health().get("status") == "ok":
+                        return
+            except Exception as exc:   # not up yet
+                last = exc
+            time.sleep(0.3)
+        raise RuntimeError(f"service {name} not healthy in {timeout}s ({last}):\n"
+                           f"{proc.log_tail()}")
+
+    def start_gateway(self, timeout=60):
+        port = free_port()
+        env = self.env()
+        env.update(GATEWAY_DB_URL=self.db_urls["gateway"], SEED_DEMO="1",
+                   SECRET_KEY="test-secret", RPC_TIMEOUT=env.get("RPC_TIMEOUT", "8"))
+        argv = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}",
+                "--worker-class", "gthread", "--workers", str(self.gateway_workers),
+                "--threads", "8", "--timeout", "60", "gateway.wsgi:app"]
+        proc = Process("gateway", argv, env, os.path.join(self.log_dir, "gateway.log"))
+        proc.start()
+        self.processes["gateway"] = proc
+        self.gateway_url = f"http://127.0.0.1:{port}"
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if not proc.alive():
+                raise RuntimeError(f"gateway exited:\n{proc.log_tail()}")
+            try:
+                if requests.get(self.gateway_url + "/healthz", timeout=2).status_code < 500:
+                    return self.gateway_url
+            except requests.RequestException:
+                pass
+            time.sleep(0.3)
+        raise RuntimeError(f"gateway not up in {timeout}s:\n{proc.log_tail()}")
+
+    # -- calling -----------------------------------------------------------------------
+    @contextmanager
+    def rpc(self, actor=None, timeout=10):
+        data = {"actor": actor} if actor else {}
+        with ClusterRpcProxy({"AMQP_URI": self.amqp_uri}, timeout=timeout,
+                             context_data=data) as proxy:
+            yield proxy
+
+    def set_time(self, when):
+        """Move every service that reads CLOCK_FILE to ``when`` (aware datetime)."""
+        with open(self.clock_file, "w") as f:
+            f.write(when.isoformat())
+
+
+ACTORS = {
+    "student": {"id": "2026000001", "role": "student", "name": "张三"},
+    "student2": {"id": "2026000002", "role": "student", "name": "李四"},
+    "director": {"id": "director", "role": "director", "name": "王主任"},
+}
+
+
+def staff(department, post="b_post"):
+    return {"id": f"{department}_{'a' if post == 'a_post' else 'b'}", "role": post,
+            "department": department, "name": f"{department} {post}"}
