@@ -9,6 +9,7 @@ adds its own entrypoints and rules. The inherited RPC boundary is:
     list_cases(student_id=None, statuses=None, page=1, per_page=50) -> {cases, total, ...}
     act(case_id, action, reason="", materials=None, notice=None, extra=None) -> case
     health()                                      -> {status, service, outbox_backlog}
+    ping()                                        -> "pong"           (no I/O; benchmarks)
 
 Every call except ``catalogue`` and ``health`` needs the actor in the RPC context.
 Hooks (all optional, all run inside the same transaction as the change):
@@ -100,6 +101,11 @@ class CaseService:
     @rpc
     def catalogue(self):
         return [item.to_dict() for item in self.ITEMS.values()]
+
+    @rpc
+    def ping(self):
+        """An echo with no database work: the baseline for RPC cost in benchmarks."""
+        return "pong"
 
     @rpc
     def health(self):
