@@ -106,6 +106,23 @@ def publish_pending(Session, publish, batch=100):
     return sent
 
 
+def event_publisher(amqp_uri, service_name, config=None):
+    """``publish(envelope)`` to ``<service_name>.events`` with confirms (raises unless confirmed).
+
+    The exchange is declared exactly as nameko's ``@event_handler`` declares it."""
+    config = dict(config or {}, AMQP_URI=amqp_uri)
+    exchange = get_event_exchange(service_name, config)
+    publisher = Publisher(amqp_uri, use_confirms=True, declare=[exchange], retry=True,
+                          retry_policy={"max_retries": 1, "interval_start": 0.2},
+                          serializer=config.get("serializer", "json"))
+
+    def publish(envelope):
+        publisher.publish(envelope, exchange=exchange, routing_key=envelope["type"],
+                          extra_headers={"nameko.correlation_id":
+                                         envelope.get("correlation_id") or ""})
+    return publish
+
+
 class OutboxRelay(DependencyProvider):
     """Publishes this service's outbox. ``outbox = OutboxRelay()`` in the service class.
 
@@ -123,11 +140,8 @@ class OutboxRelay(DependencyProvider):
         self.interval = self.interval or float(config.get("OUTBOX_INTERVAL", 0.5))
         self.engine = make_engine(config["DB_URL"])
         self.Session = sessionmaker(bind=self.engine)
-        self.exchange = get_event_exchange(self.container.service_name, config)
-        self.publisher = Publisher(
-            config[AMQP_URI_CONFIG_KEY], use_confirms=True, declare=[self.exchange],
-            retry=True, retry_policy={"max_retries": 1, "interval_start": 0.2},
-            serializer=config.get("serializer", "json"))
+        self.publish = event_publisher(config[AMQP_URI_CONFIG_KEY],
+                                       self.container.service_name, config)
 
     def start(self):
         self._running = True
@@ -147,11 +161,6 @@ class OutboxRelay(DependencyProvider):
     def _kick(self):
         if not self._wake.ready():
             self._wake.send(True)
-
-    def publish(self, envelope):
-        self.publisher.publish(envelope, exchange=self.exchange, routing_key=envelope["type"],
-                               extra_headers={"nameko.correlation_id":
-                                              envelope.get("correlation_id") or ""})
 
     def flush(self):
         total = 0
