@@ -82,6 +82,24 @@ class AidAwardedV1(_Tolerant):
     academic_year = fields.Str(required=True)
 
 
+class FeeRequestedV1(_Tolerant):
+    """fee.requested: a department asks finance to charge a student (e.g. an ID card reissue).
+    ``reference`` is unique per fee (finance charges each reference once)."""
+    student_id = fields.Str(required=True)
+    amount_cents = fields.Int(required=True, validate=validate.Range(min=1))
+    description = fields.Str(required=True, validate=validate.Length(min=1, max=200))
+    reference = fields.Str(required=True)
+
+
+class ActivityApprovalV1(_Tolerant):
+    """security.activity_decided: security decided on a campus/off-campus activity's safety
+    approval. ``request_ref`` is the other department's case id that asked for it."""
+    request_ref = fields.Str(load_default=None, allow_none=True)
+    security_case_id = fields.Str(required=True)
+    approved = fields.Bool(required=True)
+    note = fields.Str(load_default="")
+
+
 CASE_EVENT_TYPES = ("case.submitted", "case.accepted", "case.returned", "case.resubmitted",
                     "case.approved", "case.completed", "case.rejected", "case.withdrawn")
 ACTION_EVENT = {"submit": "case.submitted", "accept": "case.accepted", "return": "case.returned",
@@ -94,6 +112,8 @@ EVENT_SCHEMAS = {
     ("sla.warning", 1): SlaAlarmV1,
     ("sla.breached", 1): SlaAlarmV1,
     ("aid.awarded", 1): AidAwardedV1,
+    ("fee.requested", 1): FeeRequestedV1,
+    ("security.activity_decided", 1): ActivityApprovalV1,
 }
 CURRENT_VERSION = {t: max(v for (tt, v) in EVENT_SCHEMAS if tt == t)
                    for (t, _) in EVENT_SCHEMAS}

@@ -10,19 +10,32 @@ SERVICES = {
     "logistics": ("logistics.service:LogisticsService", "services/logistics/config.yml"),
     "security": ("security.service:SecurityService", "services/security/config.yml"),
     "finance": ("finance.service:FinanceService", "services/finance/config.yml"),
+    "student_affairs": ("student_affairs.service:StudentAffairsService",
+                        "services/student_affairs/config.yml"),
+    "insurance": ("insurance.service:InsuranceService", "services/insurance/config.yml"),
+    "career": ("career.service:CareerService", "services/career/config.yml"),
+    "league": ("league.service:LeagueService", "services/league/config.yml"),
+    "campus_it": ("campus_it.service:CampusItService", "services/campus_it/config.yml"),
+    "sunshine": ("sunshine.service:SunshineService", "services/sunshine/config.yml"),
     "sla": ("sla.service:SlaService", "services/sla/config.yml"),
 }
 
 # the services that own catalogue items and cases (the gateway fans out to these)
-DEPARTMENTS = ("aid", "academic", "logistics", "security", "finance")
+DEPARTMENTS = ("student_affairs", "aid", "insurance", "career", "academic", "security",
+               "league", "campus_it", "logistics", "finance", "sunshine")
 
 DEPARTMENT_ZH = {
     "aid": "学生资助（学生工作处）", "academic": "教务处", "logistics": "后勤处",
     "security": "保卫处", "finance": "财务处", "sla": "时限监督",
+    "student_affairs": "学生工作处", "insurance": "离退休工作处、校医院", "career": "招生就业处",
+    "league": "校团委", "campus_it": "现代教育技术中心", "sunshine": "校办（阳光服务中心）",
 }
 DEPARTMENT_EN = {
     "aid": "Student Financial Aid", "academic": "Academic Affairs", "logistics": "Logistics",
     "security": "Campus Security", "finance": "Finance", "sla": "Deadlines (SLA)",
+    "student_affairs": "Student Affairs Office", "insurance": "Retirees' Office & Hospital",
+    "career": "Admissions & Employment", "league": "Youth League Committee",
+    "campus_it": "Modern Education Technology Center", "sunshine": "Sunshine Service Center",
 }
 
 
