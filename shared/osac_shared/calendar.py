@@ -71,6 +71,8 @@ DEFAULT = WorkingCalendar()
 def _parse_dates(text):
     if not text:
         return set()
+    if isinstance(text, date):          # YAML reads a lone "2026-03-03" as a date
+        return {text}
     if isinstance(text, (list, tuple, set)):
         return {d if isinstance(d, date) else date.fromisoformat(str(d).strip()) for d in text}
     return {date.fromisoformat(p.strip()) for p in str(text).split(",") if p.strip()}

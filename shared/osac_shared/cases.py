@@ -12,7 +12,7 @@ from sqlalchemy import (JSON, Boolean, DateTime, ForeignKey, Integer, String, Te
                         UniqueConstraint, select, func)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from . import lifecycle
+from . import lifecycle, notices
 from .auth import (A_POST, B_POST, STUDENT, require_actor, require_read, is_staff_of)
 from .catalogue import missing_materials, unknown_materials
 from .contracts import ACTION_EVENT, make_event
@@ -33,6 +33,7 @@ class Case(Base):
     form: Mapped[dict] = mapped_column(JSON, default=dict)
     materials: Mapped[list] = mapped_column(JSON, default=list)
     notices: Mapped[list] = mapped_column(JSON, default=list)
+    supplements: Mapped[list] = mapped_column(JSON, default=list)
     result: Mapped[dict] = mapped_column(JSON, default=dict)
     green_channel: Mapped[bool] = mapped_column(Boolean, default=False)
     green_reason: Mapped[str] = mapped_column(Text, default="")
@@ -71,7 +72,8 @@ def case_to_dict(case, item=None):
         "student_name": case.student_name, "status": case.status,
         "status_zh": lifecycle.STATUS_ZH.get(case.status, case.status),
         "form": case.form or {}, "materials": case.materials or [],
-        "notices": case.notices or [], "result": case.result or {},
+        "notices": case.notices or [], "supplements": case.supplements or [],
+        "result": case.result or {},
         "green_channel": case.green_channel, "green_reason": case.green_reason,
         "submitted_at": _iso(case.submitted_at), "updated_at": _iso(case.updated_at),
         "allowed_actions": lifecycle.allowed_actions(case.status),
@@ -87,14 +89,15 @@ def case_to_dict(case, item=None):
     return d
 
 
-def case_event(case, item, action, actor, reason, now, previous_status, correlation_id=None):
+def case_event(case, item, action, actor, reason, now, previous_status, correlation_id=None,
+               **more):
     data = {"item_code": item.code, "window": item.window, "department": item.department,
             "student_id": case.student_id, "status": case.status,
             "previous_status": previous_status, "actor_id": actor["id"],
             "actor_role": actor["role"], "reason": reason or "",
             "limit": {"value": item.limit.value, "unit": item.limit.unit}, "post": item.post,
             "kind": item.kind, "green_channel": bool(case.green_channel),
-            "submitted_at": case.submitted_at.isoformat()}
+            "submitted_at": case.submitted_at.isoformat(), **more}
     return make_event(ACTION_EVENT[action], item.department, data, occurred_at=now,
                       case_id=case.id, correlation_id=correlation_id)
 
@@ -152,7 +155,7 @@ def submit(session, item, actor, materials, form, now, idempotency_key=None,
     case = Case(id=new_case_id(item.department, now), item_code=item.code,
                 student_id=actor["id"], student_name=actor.get("name", ""),
                 status=lifecycle.SUBMITTED, form=form or {}, materials=list(materials or []),
-                notices=[], result={}, green_channel=bool(green_reason),
+                notices=[], supplements=[], result={}, green_channel=bool(green_reason),
                 green_reason=green_reason or "", idempotency_key=idempotency_key,
                 submitted_at=now, updated_at=now)
     session.add(case)
@@ -194,7 +197,8 @@ def read_case(session, case_id, actor):
 
 def act(session, case, item, action, actor, now, reason="", materials=None, notice=None,
         delegated=(), correlation_id=None):
-    """Move ``case`` by ``action``; returns the case. Raises DomainError when not allowed."""
+    """Move ``case`` by ``action``; returns the case. Raises DomainError when not allowed, and
+    ``notices.NoticeViolation`` when a return breaks one-time notification."""
     authorize_action(actor, case, item, action, delegated)
     if action in lifecycle.REASON_REQUIRED and not (reason or "").strip():
         raise validation_failed({"reason": "请填写原因，学生将看到它 / give the reason; the "
@@ -202,16 +206,61 @@ def act(session, case, item, action, actor, now, reason="", materials=None, noti
     previous = case.status
     case.status = lifecycle.next_status(case.status, action)
     if action == "return":
-        case.notices = list(case.notices or []) + [dict(notice or {}, at=now.isoformat(),
+        new = notices.build_notice(item, notice, reason)
+        changed = notices.changed_since_first_notice(case.notices, case.supplements)
+        bad = notices.violations(case.notices or [], changed, new)
+        if bad:
+            raise notices.NoticeViolation(bad)
+        case.notices = list(case.notices or []) + [dict(new, kind="return", at=now.isoformat(),
                                                         reason=reason)]
-    if action == "resubmit" and materials is not None:
-        notice_fields = materials_notice(item, materials)
+    if action == "reject" and notice and notice.get("refer_to"):
+        case.notices = list(case.notices or []) + [{
+            "kind": "refusal", "at": now.isoformat(), "reason": reason,
+            "refer_to": str(notice["refer_to"])[:100]}]
+    if action == "resubmit":
+        supplied = list(dict.fromkeys(materials or []))
+        merged = list(dict.fromkeys(list(case.materials or []) + supplied))
+        notice_fields = materials_notice(item, merged)
         if notice_fields:
-            raise DomainError("materials_missing", "补正后的材料仍不齐全，请按提示补齐",
+            raise DomainError("materials_missing", "补正后的材料仍不齐全，请按提示一次补齐",
                               "The resubmitted materials are still incomplete",
                               notice_fields, 422)
-        case.materials = list(materials)
+        case.materials = merged
+        case.supplements = list(case.supplements or []) + [
+            {"at": now.isoformat(), "materials": supplied}]
     _record(session, case, item, action, actor, reason, now, previous, correlation_id)
+    return case
+
+
+def record_violation(session, case, item, actor, codes, now, correlation_id=None):
+    """Stage the ``case.notice_violation`` event (the caller commits it on its own, after the
+    refused return was rolled back)."""
+    add_event(session, case_event(case, item, "notice_violation", actor,
+                                  "一次性告知违规 / one-time notification breached", now,
+                                  case.status, correlation_id, materials=list(codes)))
+
+
+def expedite(session, case, item, actor, reason, now, correlation_id=None):
+    """Green channel (绿色通道): staff mark an eligible open case urgent, with the reason."""
+    if not is_staff_of(actor, item.department):
+        raise forbidden("只有本窗口工作人员可以开启绿色通道",
+                        "Only staff of this department can use the green channel")
+    if not item.green_channel:
+        raise DomainError("green_channel_not_applicable", "该事项不适用绿色通道",
+                          "This item has no green channel", {"item_code": item.code}, 409)
+    if case.status in lifecycle.FINAL:
+        raise DomainError("case_closed", "事项已结束，无需加急", "The case is already closed",
+                          {"status": case.status}, 409)
+    if not (reason or "").strip():
+        raise validation_failed({"reason": "请填写加急原因 / give the reason for urgency"})
+    case.green_channel = True
+    case.green_reason = reason
+    case.updated_at = now
+    case.history.append(CaseHistory(action="expedite", from_status=case.status,
+                                    to_status=case.status, actor_id=actor["id"],
+                                    actor_role=actor["role"], reason=reason, at=now))
+    add_event(session, case_event(case, item, "expedite", actor, reason, now, case.status,
+                                  correlation_id))
     return case
 
 
@@ -233,6 +282,8 @@ def list_cases(session, actor, department, student_id=None, statuses=None, page=
     total = session.scalar(select(func.count()).select_from(query.subquery()))
     per_page = max(1, min(int(per_page or 50), 200))
     page = max(1, int(page or 1))
-    rows = session.scalars(query.order_by(Case.updated_at.desc())
+    order = ((Case.updated_at.desc(),) if actor["role"] == STUDENT
+             else (Case.green_channel.desc(), Case.submitted_at.asc()))
+    rows = session.scalars(query.order_by(*order)
                            .offset((page - 1) * per_page).limit(per_page)).all()
     return rows, total

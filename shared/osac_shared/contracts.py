@@ -63,6 +63,12 @@ class CaseEventV1(_Tolerant):
     submitted_at = fields.Str(required=True)
 
 
+class NoticeViolationV1(CaseEventV1):
+    """case.notice_violation: staff tried to return a case for materials that no earlier notice
+    named (one-time notification breached); the return was refused. Counted by the hall."""
+    materials = fields.List(fields.Str(), required=True)
+
+
 class SlaAlarmV1(_Tolerant):
     """sla.warning / sla.breached: a case is close to, or past, its deadline."""
     timer = fields.Str(required=True)            # "completion", "acceptance", ...
@@ -101,14 +107,17 @@ class ActivityApprovalV1(_Tolerant):
 
 
 CASE_EVENT_TYPES = ("case.submitted", "case.accepted", "case.returned", "case.resubmitted",
-                    "case.approved", "case.completed", "case.rejected", "case.withdrawn")
+                    "case.approved", "case.completed", "case.rejected", "case.withdrawn",
+                    "case.expedited")
 ACTION_EVENT = {"submit": "case.submitted", "accept": "case.accepted", "return": "case.returned",
                 "resubmit": "case.resubmitted", "approve": "case.approved",
                 "complete": "case.completed", "reject": "case.rejected",
-                "withdraw": "case.withdrawn"}
+                "withdraw": "case.withdrawn", "expedite": "case.expedited",
+                "notice_violation": "case.notice_violation"}
 
 EVENT_SCHEMAS = {
     **{(t, 1): CaseEventV1 for t in CASE_EVENT_TYPES},
+    ("case.notice_violation", 1): NoticeViolationV1,
     ("sla.warning", 1): SlaAlarmV1,
     ("sla.breached", 1): SlaAlarmV1,
     ("aid.awarded", 1): AidAwardedV1,

@@ -8,6 +8,9 @@ adds its own entrypoints and rules. The inherited RPC boundary is:
     get_case(case_id)                             -> case
     list_cases(student_id=None, statuses=None, page=1, per_page=50) -> {cases, total, ...}
     act(case_id, action, reason="", materials=None, notice=None, extra=None) -> case
+        (return: notice={"missing": [codes], "correct": {code: what}, "deadline", "note"};
+         resubmit: materials = the codes supplied or replaced now)
+    expedite(case_id, reason)                     -> case             (green channel, staff)
     health()                                      -> {status, service, outbox_backlog}
     ping()                                        -> "pong"           (no I/O; benchmarks)
 
@@ -26,7 +29,8 @@ from . import cases as engine
 from .auth import CurrentActor
 from .clock import Clock
 from .db import Database
-from .errors import validation_failed, marshmallow_fields, not_found
+from .errors import DomainError, validation_failed, marshmallow_fields, not_found
+from .notices import NoticeViolation
 from .outbox import OutboxRelay
 
 MAX_FORM_FIELDS = 50
@@ -147,8 +151,27 @@ class CaseService:
             raise not_found("事项类型", "Item", case.item_code)
         extra = extra or {}
         self.before_action(self.db, case, item, action, extra, now)
-        engine.act(self.db, case, item, action, self.actor, now, reason, materials, notice,
-                   self.delegated_items(), self.correlation_id)
+        try:
+            engine.act(self.db, case, item, action, self.actor, now, reason, materials, notice,
+                       self.delegated_items(), self.correlation_id)
+        except NoticeViolation as violation:
+            # the return is refused (nothing of it is kept) but the attempt is recorded
+            self.db.rollback()
+            case = engine.get_case(self.db, case_id)
+            engine.record_violation(self.db, case, item, self.actor, violation.codes, now,
+                                    self.correlation_id)
+            self.db.commit()
+            raise DomainError(*violation.args)
         self.after_action(self.db, case, item, action, extra, now)
+        self.db.commit()
+        return self.to_dict(case)
+
+    @rpc
+    def expedite(self, case_id, reason):
+        """Green channel: staff mark an eligible case urgent (reason recorded)."""
+        now = self.clock()
+        case = engine.read_case(self.db, case_id, self.actor)
+        engine.expedite(self.db, case, self.item(case.item_code), self.actor, reason, now,
+                        self.correlation_id)
         self.db.commit()
         return self.to_dict(case)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 23:13:26.036179
+Create Date: 2026-11-26 23:20:11.896204
 """
 from alembic import op
 import sqlalchemy as sa
@@ -25,6 +25,7 @@ def upgrade():
     sa.Column('form', sa.JSON(), nullable=False),
     sa.Column('materials', sa.JSON(), nullable=False),
     sa.Column('notices', sa.JSON(), nullable=False),
+    sa.Column('supplements', sa.JSON(), nullable=False),
     sa.Column('result', sa.JSON(), nullable=False),
     sa.Column('green_channel', sa.Boolean(), nullable=False),
     sa.Column('green_reason', sa.Text(), nullable=False),
