@@ -15,6 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from . import lifecycle, notices
 from .auth import (A_POST, B_POST, STUDENT, require_actor, require_read, is_staff_of)
 from .catalogue import missing_materials, unknown_materials
+from .clock import TZ
 from .contracts import ACTION_EVENT, make_event
 from .db import Base
 from .errors import DomainError, forbidden, not_found, validation_failed
@@ -63,7 +64,11 @@ def new_case_id(service, now):
 
 
 def _iso(dt):
-    return dt.isoformat() if dt else None
+    """ISO 8601 in Asia/Shanghai. PostgreSQL hands back UTC; SQLite hands back the naive
+    local time it was given (every case time comes from the Asia/Shanghai clock)."""
+    if dt is None:
+        return None
+    return (dt.replace(tzinfo=TZ) if dt.tzinfo is None else dt.astimezone(TZ)).isoformat()
 
 
 def case_to_dict(case, item=None):
@@ -97,7 +102,7 @@ def case_event(case, item, action, actor, reason, now, previous_status, correlat
             "actor_role": actor["role"], "reason": reason or "",
             "limit": {"value": item.limit.value, "unit": item.limit.unit}, "post": item.post,
             "kind": item.kind, "green_channel": bool(case.green_channel),
-            "submitted_at": case.submitted_at.isoformat(), **more}
+            "submitted_at": _iso(case.submitted_at), **more}
     return make_event(ACTION_EVENT[action], item.department, data, occurred_at=now,
                       case_id=case.id, correlation_id=correlation_id)
 
