@@ -17,9 +17,9 @@ def _certificate(code, name_zh, name_en, what_zh, what_en, days):
         "code": code, "window": STATUS, "name_zh": name_zh, "name_en": name_en,
         "description_zh": f"开具加盖教务处公章的{what_zh}。办结后生成带验证码和二维码的电子证明，"
                           "可自助打印，接收单位可凭验证码在线核验真伪。",
-        "description_en": f"An official {what_en} with the Academic Affairs stamp. When done you get "
-                          "a PDF with a verification code and QR code; print it yourself, and "
-                          "the receiver can check it online.",
+        "description_en": f"An official {what_en} with the Academic Affairs stamp. When done "
+                          "you get a PDF with a verification code and QR code; print it "
+                          "yourself, and the receiver can check it online.",
         "limit": {"value": days, "unit": "working_days"}, "post": "B",
         "materials": [{"code": "student_card", "name_zh": "学生证（出示）",
                        "name_en": "Student ID card (shown)", "mandatory": False}],

@@ -94,21 +94,25 @@ def _fmt(dt):
     return f"{dt:%Y-%m-%d %H:%M}"
 
 
-def check_transfer(rounds, now, current_major, target_major, used, already_applied):
-    """Refuse a transfer application that cannot be taken; returns the round it belongs to.
-
-    ``used`` is the number of live applications (not rejected or withdrawn) to the target major
-    in the current round; ``already_applied`` whether this student has one live in the round."""
+def open_round(rounds, now):
+    """The round taking applications at ``now``; refuses (naming the next round) if none."""
     round_ = current_round(rounds, now)
-    if round_ is None:
-        upcoming = next_round(rounds, now)
-        when_zh = (f"下一轮申请时间为 {_fmt(upcoming.opens)} 至 {_fmt(upcoming.closes)}"
-                   if upcoming else "下一轮申请时间尚未公布")
-        when_en = (f"the next round runs {_fmt(upcoming.opens)} to {_fmt(upcoming.closes)}"
-                   if upcoming else "the next round is not announced yet")
-        raise conflict("transfer_window_closed", f"当前不在转专业申请时间内，{when_zh}",
-                       f"Major transfer applications are closed now; {when_en}",
-                       {"item_code": f"{when_zh} / {when_en}"})
+    if round_ is not None:
+        return round_
+    upcoming = next_round(rounds, now)
+    when_zh = (f"下一轮申请时间为 {_fmt(upcoming.opens)} 至 {_fmt(upcoming.closes)}"
+               if upcoming else "下一轮申请时间尚未公布")
+    when_en = (f"the next round runs {_fmt(upcoming.opens)} to {_fmt(upcoming.closes)}"
+               if upcoming else "the next round is not announced yet")
+    raise conflict("transfer_window_closed", f"当前不在转专业申请时间内，{when_zh}",
+                   f"Major transfer applications are closed now; {when_en}",
+                   {"item_code": f"{when_zh} / {when_en}"})
+
+
+def check_transfer(round_, current_major, target_major, used, already_applied):
+    """Refuse an application the round cannot take. ``used``: live applications (not rejected
+    or withdrawn) to the target major in this round; ``already_applied``: whether this student
+    has a live one in the round."""
     if target_major == current_major:
         raise validation_failed({"form.target_major": "拟转入专业不能与现专业相同 / the target "
                                                       "major must differ from your current one"})
@@ -128,5 +132,3 @@ def check_transfer(rounds, now, current_major, target_major, used, already_appli
                        f"{name_en} is full for this round ({quota} places)",
                        {"form.target_major": "名额已满，请选择其他专业 / full; choose another "
                                              "major"})
-    return round_
-

@@ -1,0 +1,107 @@
+"""Academic Affairs (教务处), windows 5 教学服务 and 6 学籍事务."""
+import base64
+import hashlib
+
+from nameko.dependency_providers import Config
+from nameko.rpc import rpc
+from sqlalchemy import func, select
+
+from osac_shared import cases as engine
+from osac_shared.auth import require_actor
+from osac_shared.clock import TZ
+from osac_shared.cases import Case
+from osac_shared.errors import DomainError, forbidden
+from osac_shared.service import CaseService
+
+from .catalogue import CERTIFICATE_ITEMS, ITEMS
+from .certificate import render_certificate
+from .domain import (RELEASED, CertificateForm, CorrectionForm, TransferForm, KIND_EN, KIND_ZH,
+                     check_transfer, mask_name, may_download, new_verification_code,
+                     normalize_code, open_round, verify_path)
+from .majors import ROUNDS
+from .models import Certificate, TransferApplication, lock
+
+
+class AcademicService(CaseService):
+    """Boundary: the CaseService entrypoints (catalogue, submit_case, get_case, list_cases, act,
+    expedite, health, ping) plus ``verify_certificate`` (public) and ``certificate_pdf``. No event
+    handlers. A certificate is issued (PDF + verification code) when its case is completed; a
+    major transfer is refused at submission outside the window or when the quota is full."""
+    name = "academic"
+    ITEMS = ITEMS
+    config = Config()            # VERIFY_BASE_URL: printed before /verify/<code> in the QR code
+    FORMS = {**{code: CertificateForm for code in CERTIFICATE_ITEMS},
+             "academic.record-correction": CorrectionForm,
+             "academic.major-transfer": TransferForm}
+
+    # ---- hooks -------------------------------------------------------------------------
+    def after_submit(self, session, case, item, now):
+        if item.code == "academic.major-transfer":
+            self._hold_transfer_place(session, case, now)
+
+    def after_action(self, session, case, item, action, extra, now):
+        if action == "complete" and item.code in CERTIFICATE_ITEMS:
+            cert = self._issue(session, case, CERTIFICATE_ITEMS[item.code], now)
+            case.result = {**(case.result or {}), "certificate_code": cert.code,
+                           "verify_path": verify_path(cert.code)}
+
+    def _hold_transfer_place(self, session, case, now):
+        form = case.form
+        round_ = open_round(ROUNDS, now)
+        lock(session, f"academic.major-transfer.{round_.code}")
+        live = (select(func.count()).select_from(TransferApplication)
+                .join(Case, Case.id == TransferApplication.case_id)
+                .where(Case.status.not_in(RELEASED)))
+        used = session.scalar(live.where(TransferApplication.round_code == round_.code,
+                                         TransferApplication.target_major == form["target_major"]))
+        mine = session.scalar(live.where(TransferApplication.round_code == round_.code,
+                                         TransferApplication.student_id == case.student_id))
+        check_transfer(round_, form["current_major"], form["target_major"], used, mine > 0)
+        session.add(TransferApplication(case_id=case.id, round_code=round_.code,
+                                        student_id=case.student_id,
+                                        current_major=form["current_major"],
+                                        target_major=form["target_major"]))
+        case.result = {"transfer_round": round_.code}
+
+    def _issue(self, session, case, kind, now):
+        code = new_verification_code()
+        base = (self.config.get("VERIFY_BASE_URL") or "").rstrip("/")
+        pdf = render_certificate(kind, case.student_name or case.student_id, case.student_id,
+                                 case.form.get("purpose", ""), code, now,
+                                 base + verify_path(code))
+        cert = Certificate(code=code, case_id=case.id, student_id=case.student_id,
+                           student_name=case.student_name or "", kind=kind, issued_at=now,
+                           sha256=hashlib.sha256(pdf).hexdigest(), pdf=pdf)
+        session.add(cert)
+        return cert
+
+    # ---- entrypoints -------------------------------------------------------------------
+    @rpc
+    def verify_certificate(self, code):
+        """PUBLIC (no actor): is this a certificate we issued? Shows only a masked name."""
+        code = normalize_code(code)
+        cert = self.db.get(Certificate, code) if code else None
+        if cert is None:
+            return {"valid": False}
+        return {"valid": True, "code": cert.code, "kind": cert.kind,
+                "kind_zh": KIND_ZH[cert.kind], "kind_en": KIND_EN[cert.kind],
+                "student_name": mask_name(cert.student_name),
+                "issued_at": cert.issued_at.astimezone(TZ).isoformat(), "sha256": cert.sha256}
+
+    @rpc
+    def certificate_pdf(self, case_id):
+        """The issued certificate of a completed case, for its student or Academic Affairs staff:
+        {case_id, code, filename, content_type, sha256, pdf_base64}."""
+        actor = require_actor(self.actor)
+        case = engine.get_case(self.db, case_id)
+        if not may_download(actor, case.student_id):
+            raise forbidden("只有本人或教务处工作人员可以下载该证明",
+                            "Only the student or Academic Affairs staff may download this")
+        cert = self.db.scalar(select(Certificate).where(Certificate.case_id == case_id))
+        if cert is None:
+            raise DomainError("certificate_not_issued", "该事项尚未办结，证明还未生成",
+                              "The certificate is issued when the case is completed",
+                              {"case_id": "请在办结后下载 / download it once completed"}, 409)
+        return {"case_id": case_id, "code": cert.code, "filename": f"{cert.kind}-{cert.code}.pdf",
+                "content_type": "application/pdf", "sha256": cert.sha256,
+                "pdf_base64": base64.b64encode(cert.pdf).decode("ascii")}
