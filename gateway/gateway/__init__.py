@@ -1,0 +1,1 @@
+"""The one-stop gateway (see gateway.app)."""

@@ -1,0 +1,179 @@
+"""The JSON API (/api): login, the service guide, submitting and following cases, staff
+actions. Handlers validate, call ``Clients`` and compose; errors go to ``errors.REGISTRY``."""
+import re
+
+from flask import Blueprint, Response, g, jsonify, request
+
+from osac_shared.auth import COMMITTEE, DIRECTOR, STAFF, STUDENT
+from osac_shared.catalogue import service_of
+from osac_shared.clock import system_now
+from osac_shared.errors import DomainError, forbidden, not_found, validation_failed
+from osac_shared.registry import DEPARTMENTS
+
+from . import accounts, compose, schemas
+from .app import COOKIE, call_context, current_user, db, require_roles, state
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+ALL = DEPARTMENTS
+CASE_ID = re.compile(r"^[a-z_]+-[0-9A-Za-z-]{1,60}$")
+IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,128}$")
+STAFF_ACTIONS = {"accept": schemas.NoteBody, "return": schemas.ReturnBody,
+                 "approve": schemas.NoteBody, "complete": schemas.NoteBody,
+                 "reject": schemas.ReasonBody}
+STUDENT_ACTIONS = {"resubmit": schemas.ResubmitBody, "withdraw": schemas.NoteBody}
+
+
+def body(schema):
+    return schema().load(request.get_json(silent=True) or {})
+
+
+def department_of_case(case_id):
+    department = service_of(case_id)
+    if not CASE_ID.match(case_id) or department not in DEPARTMENTS:
+        raise not_found("事项", "Case", case_id)
+    return department
+
+
+# ---- login ---------------------------------------------------------------------------
+@bp.post("/login")
+def login():
+    data = body(schemas.LoginBody)
+    settings, session = state().settings, db()
+    user = accounts.authenticate(session, data["username"], data["password"])
+    if user is None:
+        raise DomainError("login_failed", "用户名或密码错误，请核对后重试",
+                          "Wrong username or password; check them and try again",
+                          {"password": "请核对用户名和密码 / check the username and password"},
+                          401)
+    accounts.close_session(session, request.cookies.get(COOKIE), settings.secret_key)
+    token = accounts.open_session(session, user, system_now(), settings.session_hours,
+                                  settings.secret_key)
+    session.commit()
+    response = jsonify(user=accounts.user_to_dict(user))
+    response.set_cookie(COOKIE, token, max_age=int(settings.session_hours * 3600), path="/",
+                        httponly=True, samesite="Lax", secure=settings.https)
+    return response
+
+
+@bp.post("/logout")
+def logout():
+    settings = state().settings
+    accounts.close_session(db(), request.cookies.get(COOKIE), settings.secret_key)
+    db().commit()
+    response = Response(status=204)
+    response.delete_cookie(COOKIE, path="/", httponly=True, samesite="Lax",
+                           secure=settings.https)
+    return response
+
+
+@bp.get("/me")
+@require_roles()
+def me():
+    return {"user": accounts.user_to_dict(current_user())}
+
+
+# ---- the service guide ---------------------------------------------------------------
+@bp.get("/catalogue")
+def catalogue():
+    items, unavailable, stale = state().clients.catalogue(ALL, g.correlation_id)
+    return {"items": items, "unavailable": unavailable, "stale": stale}
+
+
+# ---- cases ---------------------------------------------------------------------------
+@bp.post("/cases")
+@require_roles(STUDENT)
+def submit_case():
+    data = body(schemas.SubmitBody)
+    department = service_of(data["item_code"])
+    if department not in DEPARTMENTS:
+        raise validation_failed({"item_code": f"没有这个事项：{data['item_code']} / no such "
+                                              f"item; pick one from /api/catalogue"})
+    key = request.headers.get("Idempotency-Key")
+    if key is not None and not IDEMPOTENCY_KEY.match(key):
+        raise validation_failed({"Idempotency-Key": "须为1–128个可见ASCII字符 / 1–128 "
+                                                    "printable ASCII characters"})
+    clients, user, ctx = state().clients, current_user(), call_context()
+    if key:
+        known = accounts.case_for_key(db(), user.username, key)
+        if known:
+            return clients.call(service_of(known), "get_case", known, **ctx), 200
+    case = clients.call(department, "submit_case", data["item_code"], data["materials"],
+                        data["form"], key, data["green_reason"], write=True, **ctx)
+    if key and not accounts.remember_key(db(), user.username, key, case["id"], state().clock()):
+        return case, 200          # a concurrent request with the same key won the race
+    return case, 201
+
+
+@bp.get("/cases/<case_id>")
+@require_roles()
+def get_case(case_id):
+    department = department_of_case(case_id)
+    ok, failed = state().clients.fan_out({
+        "case": (department, "get_case", (case_id,), {}),
+        "sla": ("sla", "get_deadline", (case_id,), {})}, **call_context())
+    if "case" in failed:
+        raise failed["case"]
+    case = compose.attach_deadline(ok["case"], ok.get("sla"))
+    return {**case, "unavailable": ["sla"] if "sla" in failed else []}
+
+
+@bp.post("/cases/<case_id>/<any(accept, return, approve, complete, reject):action>")
+@require_roles(*STAFF)
+def staff_action(case_id, action):
+    return _act(case_id, action, body(STAFF_ACTIONS[action]))
+
+
+@bp.post("/cases/<case_id>/<any(resubmit, withdraw):action>")
+@require_roles(STUDENT)
+def student_action(case_id, action):
+    return _act(case_id, action, body(STUDENT_ACTIONS[action]))
+
+
+def _act(case_id, action, data):
+    department = department_of_case(case_id)
+    kwargs = {"reason": data.get("reason", "")}
+    if action == "return":
+        deadline = data.get("deadline")
+        kwargs["notice"] = {"missing": data["missing"], "correct": data["correct"],
+                            "deadline": deadline.isoformat() if deadline else None}
+    if action == "resubmit":
+        kwargs["materials"] = data["materials"]
+    return state().clients.call(department, "act", case_id, action, write=True, **kwargs,
+                                **call_context())
+
+
+@bp.get("/me/cases")
+@require_roles()
+def my_cases():
+    query = schemas.ListQuery().load(request.args)
+    statuses, page, per_page = query["statuses"], query["page"], query["per_page"]
+    user = current_user()
+    if user.role in STAFF:
+        departments, merged = [user.department], False
+    elif user.role in (STUDENT, DIRECTOR, COMMITTEE):
+        departments, merged = list(ALL), True
+    else:
+        raise forbidden("该角色没有事项列表", "This role has no case list")
+    if merged:
+        paging = {"page": 1, "per_page": compose.merge_size(page, per_page)}
+    else:
+        paging = {"page": page, "per_page": per_page}
+    clients, ctx = state().clients, call_context()
+    ok, failed = clients.fan_out({d: (d, "list_cases", (), {"statuses": statuses, **paging})
+                                  for d in departments}, **ctx)
+    for exc in failed.values():
+        if isinstance(exc, DomainError):
+            raise exc
+    answers = [ok[d] for d in departments if d in ok]
+    cases = compose.merge_pages([a["cases"] for a in answers], page, per_page) if merged \
+        else (answers[0]["cases"] if answers else [])
+    unavailable = sorted(failed)
+    if cases:
+        got, missed = clients.fan_out(
+            {"sla": ("sla", "deadlines", ([c["id"] for c in cases],), {})}, **ctx)
+        deadlines = got.get("sla") or {}
+        cases = [compose.attach_deadline(c, deadlines.get(c["id"])) for c in cases]
+        unavailable += sorted(missed)
+    return {"cases": cases, "total": sum(a["total"] for a in answers), "page": page,
+            "per_page": per_page, "unavailable": unavailable}

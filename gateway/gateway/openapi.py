@@ -1,0 +1,111 @@
+"""The OpenAPI 3 description of the gateway, built with apispec from the marshmallow request
+schemas and the route table below (kept next to each other so they change together)."""
+from functools import lru_cache
+
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
+
+from . import schemas
+
+ERROR = {"type": "object", "required": ["error", "message", "message_en", "fields"],
+         "properties": {"error": {"type": "string"}, "message": {"type": "string"},
+                        "message_en": {"type": "string"},
+                        "fields": {"type": "object",
+                                   "additionalProperties": {"type": "string"}}}}
+OBJ = {"type": "object"}
+
+
+def _json(schema):
+    return {"content": {"application/json": {"schema": schema}}}
+
+
+def _op(summary, ok, responses=(), body=None, params=(), security=True):
+    op = {"summary": summary, "responses": {
+        ok[0]: {"description": ok[1], **_json(OBJ)} if ok[0] != "204"
+        else {"description": ok[1]}}}
+    for code in responses:
+        op["responses"][code] = {"description": ERRORS[code], **_json({"$ref":
+                                                                       "#/components/schemas/Error"})}
+    if body:
+        op["requestBody"] = {"required": True, **_json(body)}
+    if params:
+        op["parameters"] = list(params)
+    if not security:
+        op["security"] = []
+    return op
+
+
+ERRORS = {"401": "not logged in", "403": "not allowed for this role", "404": "not found",
+          "409": "not allowed in the case's current status", "415": "body is not JSON",
+          "422": "invalid fields (each named, 中文 / English)",
+          "503": "the department is not running (named in the message)",
+          "504": "the department did not answer in time"}
+
+
+def _q(name, schema, description, where="query", required=False):
+    return {"name": name, "in": where, "required": required, "schema": schema,
+            "description": description}
+
+
+CASE_ID = _q("case_id", {"type": "string"}, "case id, e.g. logistics-20261207-1a2b3c4d",
+             "path", True)
+W = ("401", "403", "404", "409", "415", "422", "503", "504")
+
+PATHS = {
+    "/healthz": {"get": _op("Health with dependencies (rabbitmq, database, every service)",
+                            ("200", "status and dependencies"), ("503",), security=False)},
+    "/healthz/live": {"get": _op("Liveness (no I/O)", ("200", "ok"), security=False)},
+    "/api/login": {"post": _op("Log in; sets the HttpOnly session cookie",
+                               ("200", "the user"), ("401", "415", "422"),
+                               "LoginBody", security=False)},
+    "/api/logout": {"post": _op("Log out (deletes the session)", ("204", "logged out"),
+                                ("415",))},
+    "/api/me": {"get": _op("The logged-in user", ("200", "the user"), ("401",))},
+    "/api/catalogue": {"get": _op("Every item of every department (cached a minute)",
+                                  ("200", "items, unavailable, stale"), security=False)},
+    "/api/cases": {"post": _op(
+        "Submit an application (students); repeat an Idempotency-Key to get the same case",
+        ("201", "the new case (200 for a repeated key)"), ("401", "403", "415", "422", "503",
+                                                           "504"),
+        "SubmitBody", [_q("Idempotency-Key", {"type": "string", "maxLength": 128},
+                          "makes a retried submission safe", "header")])},
+    "/api/cases/{case_id}": {"get": _op(
+        "A case with its history and SLA view (due_at, flagged, sla_status)",
+        ("200", "the case"), ("401", "403", "404", "503", "504"), params=[CASE_ID])},
+    "/api/me/cases": {"get": _op(
+        "My cases: a student's across departments, a B/A post's department queue, every "
+        "department for the director", ("200", "cases, total, page, per_page, unavailable"),
+        ("401", "403", "422"), params=[
+            _q("page", {"type": "integer", "minimum": 1}, "page number"),
+            _q("per_page", {"type": "integer", "minimum": 1, "maximum": 100}, "page size"),
+            _q("status", {"type": "string"}, "comma-separated statuses, e.g. "
+                                             "submitted,resubmitted")])},
+}
+for _action, _schema, _who in [("accept", "NoteBody", "staff"), ("return", "ReturnBody", "staff"),
+                               ("approve", "NoteBody", "staff"),
+                               ("complete", "NoteBody", "staff"),
+                               ("reject", "ReasonBody", "staff"),
+                               ("resubmit", "ResubmitBody", "the applicant"),
+                               ("withdraw", "NoteBody", "the applicant")]:
+    PATHS[f"/api/cases/{{case_id}}/{_action}"] = {"post": _op(
+        f"{_action.capitalize()} the case ({_who})", ("200", "the case"), W, _schema,
+        [CASE_ID])}
+
+
+@lru_cache(maxsize=1)
+def spec():
+    doc = APISpec(title="一站式学生事务中心 One-Stop Student Affairs Center", version="0.1.0",
+                  openapi_version="3.0.3", plugins=[MarshmallowPlugin()],
+                  info={"description": "The gateway's JSON API. Errors are always "
+                                       "{error, message (中文), message_en, fields}."})
+    doc.components.schema("Error", ERROR)
+    for name in ("LoginBody", "SubmitBody", "NoteBody", "ReasonBody", "ReturnBody",
+                 "ResubmitBody"):
+        doc.components.schema(name, schema=getattr(schemas, name))
+    doc.components.security_scheme("session", {"type": "apiKey", "in": "cookie",
+                                               "name": "osac_session"})
+    for path, operations in PATHS.items():
+        doc.path(path=path, operations=operations)
+    out = doc.to_dict()
+    out["security"] = [{"session": []}]
+    return out

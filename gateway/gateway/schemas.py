@@ -1,0 +1,70 @@
+"""Request bodies and query strings, validated with marshmallow (unknown fields are refused,
+and every error names its field, 中文 / English, through ``errors.REGISTRY``)."""
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, validate
+
+from osac_shared.lifecycle import STATUSES
+
+ITEM_CODE = validate.Regexp(r"^[a-z_]+\.[a-z0-9-]+$")
+CODE = fields.Str(validate=validate.Length(min=1, max=64))
+REASON = validate.Length(max=2000)
+
+
+class LoginBody(Schema):
+    username = fields.Str(required=True, validate=validate.Length(min=1, max=64))
+    password = fields.Str(required=True, validate=validate.Length(min=1, max=256))
+
+
+class SubmitBody(Schema):
+    item_code = fields.Str(required=True, validate=ITEM_CODE)
+    materials = fields.List(CODE, load_default=list, validate=validate.Length(max=50))
+    form = fields.Dict(load_default=dict)
+    green_reason = fields.Str(load_default="", validate=REASON)
+
+
+class NoteBody(Schema):
+    """accept / approve / complete / withdraw: an optional note."""
+    reason = fields.Str(load_default="", validate=REASON)
+
+
+class ReasonBody(Schema):
+    """reject: the student must be told why."""
+    reason = fields.Str(required=True, validate=[validate.Length(min=1, max=2000),
+                                                 validate.Regexp(r"\S")])
+
+
+class ReturnBody(ReasonBody):
+    """return for supplement: the one-time notice (一次性告知) of everything to add or fix."""
+    missing = fields.List(CODE, load_default=list)
+    correct = fields.List(CODE, load_default=list)
+    deadline = fields.Date(load_default=None, allow_none=True)
+
+
+class ResubmitBody(Schema):
+    materials = fields.List(CODE, required=True, validate=validate.Length(max=50))
+    reason = fields.Str(load_default="", validate=REASON)
+
+
+def _split(text):
+    return [s.strip() for s in (text or "").split(",") if s.strip()]
+
+
+def _known_statuses(text):
+    unknown = [s for s in _split(text) if s not in STATUSES]
+    if unknown:
+        raise ValidationError(f"只能取以下值之一 / Must be one of: {', '.join(STATUSES)} "
+                              f"(not {', '.join(unknown)})")
+
+
+class ListQuery(Schema):
+    """?page=&per_page=&status=submitted,resubmitted  ->  {page, per_page, statuses}"""
+    class Meta:
+        unknown = EXCLUDE          # other query parameters (cache busters...) are ignored
+
+    page = fields.Int(load_default=1, validate=validate.Range(min=1, max=10000))
+    per_page = fields.Int(load_default=20, validate=validate.Range(min=1, max=100))
+    status = fields.Str(load_default="", validate=_known_statuses)
+
+    @post_load
+    def statuses(self, data, **kwargs):
+        data["statuses"] = _split(data.pop("status")) or None
+        return data
