@@ -213,7 +213,7 @@ class Platform:
                    SECRET_KEY="test-secret", RPC_TIMEOUT=env.get("RPC_TIMEOUT", "8"))
         argv = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}",
                 "--worker-class", "gthread", "--workers", str(self.gateway_workers),
-                "--threads", "8", "--timeout", "60", "gateway.wsgi:app"]
+                "--threads", "8", "--timeout", "60", "--no-control-socket", "gateway.wsgi:app"]
         proc = Process("gateway", argv, env, os.path.join(self.log_dir, "gateway.log"))
         proc.start()
         self.processes["gateway"] = proc
