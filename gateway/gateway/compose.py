@@ -34,10 +34,11 @@ def merge_pages(lists, page, per_page):
 
 
 def attach_deadline(case, deadline):
-    """Add the SLA view of a case: due_at (ISO 8601 with offset), flagged, sla_status."""
+    """Add the SLA view of a case: due_at (ISO 8601 with offset), flagged, sla_status and
+    on_time (None until the case is finished)."""
     deadline = deadline or {}
     return {**case, "due_at": deadline.get("due_at"), "flagged": bool(deadline.get("flagged")),
-            "sla_status": deadline.get("status")}
+            "sla_status": deadline.get("status"), "on_time": deadline.get("on_time")}
 
 
 def group_by_window(items):

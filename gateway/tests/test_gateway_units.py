@@ -48,9 +48,14 @@ def test_merge_size_past_the_limit_names_the_field():
 
 
 @pytest.mark.parametrize("deadline, expected", [
-    (None, {"due_at": None, "flagged": False, "sla_status": None}),
+    (None, {"due_at": None, "flagged": False, "sla_status": None, "on_time": None}),
     ({"due_at": "2026-12-09T10:00:00+08:00", "flagged": True, "status": "breached"},
-     {"due_at": "2026-12-09T10:00:00+08:00", "flagged": True, "sla_status": "breached"}),
+     {"due_at": "2026-12-09T10:00:00+08:00", "flagged": True, "sla_status": "breached",
+      "on_time": None}),
+    ({"due_at": "2026-12-09T10:00:00+08:00", "flagged": False, "status": "met",
+      "on_time": True},
+     {"due_at": "2026-12-09T10:00:00+08:00", "flagged": False, "sla_status": "met",
+      "on_time": True}),
 ])
 def test_attach_deadline(deadline, expected):
     out = compose.attach_deadline({"id": "x-1"}, deadline)
