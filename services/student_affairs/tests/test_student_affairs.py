@@ -1,0 +1,409 @@
+"""Student Affairs (window 1): table tests of the rules, then every item's flow on the real
+platform (RabbitMQ + PostgreSQL), with the real Security service for the activity gate."""
+import json
+import time
+import uuid
+from datetime import date, datetime
+
+import pytest
+from kombu import Connection, Queue
+from nameko.events import get_event_exchange
+
+from osac_shared.clock import TZ
+from osac_shared.errors import DomainError
+from osac_shared.testing import ACTORS, staff
+
+from student_affairs.domain import (academic_year, activity_date_problems,
+                                    check_bed_request, check_security_approval,
+                                    consultation_answer, free_bed, id_card_fee_cents,
+                                    id_card_problems, train_card_problems)
+
+T0 = datetime(2026, 12, 7, 10, 0, tzinfo=TZ)          # a Monday
+TODAY = T0.date()
+STUDENT, STUDENT2 = ACTORS["student"], ACTORS["student2"]
+SA_B, SA_A = staff("student_affairs"), staff("student_affairs", "a_post")
+SEC_B, SEC_A = staff("security"), staff("security", "a_post")
+
+
+# ---- table tests -------------------------------------------------------------------------
+@pytest.mark.parametrize("start, end, fields", [
+    ("2026-12-12", "2026-12-13", set()),                       # exactly 5 days ahead
+    ("2026-12-11", "2026-12-13", {"form.start_date"}),
+    ("2026-12-14", "2026-12-13", {"form.end_date"}),
+    ("2026-12-14", "2026-12-28", set()),                       # 15 days
+    ("2026-12-14", "2026-12-29", {"form.end_date"}),           # 16 days
+    ("2026-12-01", "2026-11-30", {"form.start_date", "form.end_date"}),
+])
+def test_activity_dates(start, end, fields):
+    assert set(activity_date_problems(start, end, TODAY)) == fields
+
+
+SEC_WINDOW = {"starts_at": "2026-12-14T08:00:00+08:00", "ends_at": "2026-12-15T18:00:00+08:00"}
+
+
+@pytest.mark.parametrize("status, start, end, code", [
+    ({"approved": True, "status": "completed", "activity": SEC_WINDOW},
+     "2026-12-14", "2026-12-15", None),
+    ({"approved": True, "status": "completed"}, "2026-12-20", "2026-12-21", None),
+    ({"approved": True, "status": "completed", "activity": SEC_WINDOW},
+     "2026-12-14", "2026-12-16", "security_dates_differ"),
+    ({"approved": False, "status": "processing"}, "2026-12-14", "2026-12-15",
+     "security_approval_pending"),
+    ({"approved": False, "status": "submitted"}, "2026-12-14", "2026-12-15",
+     "security_approval_pending"),
+    ({"approved": False, "status": "rejected"}, "2026-12-14", "2026-12-15",
+     "security_not_approved"),
+    ({}, "2026-12-14", "2026-12-15", "security_approval_pending"),
+])
+def test_security_gate(status, start, end, code):
+    if code is None:
+        check_security_approval(status, start, end)
+        return
+    with pytest.raises(DomainError) as err:
+        check_security_approval(status, start, end)
+    assert err.value.code == code and err.value.status == 409
+    assert "form.security_case_id" in err.value.fields
+
+
+@pytest.mark.parametrize("day, year", [
+    (date(2026, 9, 1), "2026-2027"), (date(2026, 8, 31), "2025-2026"),
+    (date(2027, 1, 15), "2026-2027"), (date(2026, 12, 31), "2026-2027"),
+])
+def test_academic_year(day, year):
+    assert academic_year(day) == year
+
+
+RECHARGE = {"request": "recharge", "home_station": "长沙南"}
+
+
+@pytest.mark.parametrize("form, previous, fields", [
+    (RECHARGE, [], set()),
+    ({"request": "purchase", "home_station": "株洲站"}, [], {"form.home_station"}),
+    (RECHARGE, [("completed", RECHARGE, date(2026, 10, 1))], {"form.request"}),
+    (RECHARGE, [("submitted", RECHARGE, date(2026, 10, 1))], {"form.request"}),
+    (RECHARGE, [("rejected", RECHARGE, date(2026, 10, 1))], set()),
+    (RECHARGE, [("completed", RECHARGE, date(2026, 3, 1))], set()),   # last academic year
+    (RECHARGE, [("completed", {"request": "purchase"}, date(2026, 10, 1))], set()),
+])
+def test_train_card_rules(form, previous, fields):
+    assert set(train_card_problems(form, previous, TODAY)) == fields
+
+
+@pytest.mark.parametrize("form, previous, fields, fee", [
+    ({"request": "issue"}, [], set(), 0),
+    ({"request": "issue"}, [("completed", {"request": "issue"})], {"form.request"}, 0),
+    ({"request": "issue"}, [("withdrawn", {"request": "issue"})], set(), 0),
+    ({"request": "reissue", "reissue_reason": "lost"}, [], set(), 1500),
+    ({"request": "reissue", "reissue_reason": None}, [], {"form.reissue_reason"}, 1500),
+])
+def test_id_card_rules(form, previous, fields, fee):
+    assert set(id_card_problems(form, previous)) == fields
+    assert id_card_fee_cents(form) == fee
+
+
+@pytest.mark.parametrize("room_beds, expected", [
+    ([(1, "a"), (2, None), (3, None)], 2), ([(3, None), (1, None)], 1),
+    ([(1, "a"), (2, "b")], None), ([], None),
+])
+def test_free_bed(room_beds, expected):
+    assert free_bed(room_beds) == expected
+
+
+@pytest.mark.parametrize("room_beds, code", [
+    ([(1, "x"), (2, None)], None),
+    ([], "validation_failed"),                     # no such room
+    ([(1, "me"), (2, None)], "validation_failed"),   # already lives there
+    ([(1, "x"), (2, "y")], "no_free_bed"),
+])
+def test_bed_request(room_beds, code):
+    if code is None:
+        check_bed_request("me", "A3", "303", room_beds)
+        return
+    with pytest.raises(DomainError) as err:
+        check_bed_request("me", "A3", "303", room_beds)
+    assert err.value.code == code and "form.room" in err.value.fields
+
+
+@pytest.mark.parametrize("reason, extra, answer", [
+    ("可以保留学籍", None, "可以保留学籍"), ("  ", {"answer": "见征兵网"}, "见征兵网"),
+    ("", None, None), ("   ", {}, None),
+])
+def test_consultation_answer(reason, extra, answer):
+    if answer is None:
+        with pytest.raises(DomainError) as err:
+            consultation_answer(reason, extra)
+        assert "reason" in err.value.fields
+    else:
+        assert consultation_answer(reason, extra) == answer
+
+
+# ---- on the real platform ----------------------------------------------------------------
+@pytest.fixture(scope="module")
+def clock(tmp_path_factory):
+    path = tmp_path_factory.mktemp("clock") / "now"
+    path.write_text(T0.isoformat())
+    return str(path)
+
+
+@pytest.fixture(scope="module")
+def plat(platform_factory, clock):
+    return platform_factory(["student_affairs", "security"], clock_file=clock,
+                            extra_env={"SEED_DEMO": "1"})
+
+
+def listen(uri, source, routing_key):
+    queue = Queue(f"test-{uuid.uuid4().hex[:6]}", exchange=get_event_exchange(source, {}),
+                  routing_key=routing_key, durable=True)
+    with Connection(uri) as conn:
+        queue(conn.default_channel).declare()
+    return queue
+
+
+def drain(uri, queue, want=1, timeout=10):
+    """The messages on ``queue``, waiting up to ``timeout`` seconds for ``want`` of them."""
+    got = []
+    deadline = time.monotonic() + timeout
+    with Connection(uri) as conn:
+        q = queue(conn.default_channel)
+        while len(got) < want and time.monotonic() < deadline:
+            msg = q.get(no_ack=True)
+            if msg is None:
+                time.sleep(0.1)
+                continue
+            got.append(json.loads(msg.body) if isinstance(msg.body, (str, bytes)) else msg.body)
+    return got
+
+
+def move(rpc, case_id, *actions, reason=""):
+    case = None
+    for action in actions:
+        case = rpc.act(case_id, action, reason if action == actions[-1] else "")
+    return case
+
+
+ACTIVITY = {"title": "湘江徒步", "destination": "湘潭", "start_date": "2026-12-14",
+            "end_date": "2026-12-15", "participants": 30, "leader_teacher": "刘老师"}
+ACTIVITY_MATERIALS = ["activity_plan", "safety_plan", "participant_list"]
+SAFETY_FORM = {"name": "湘江徒步", "organizer": "机械学院学生会", "venue": "湘潭",
+               "starts_at": "2026-12-14T08:00:00+08:00", "ends_at": "2026-12-15T18:00:00+08:00",
+               "participants": 30, "phone": "13800138000"}
+
+
+def test_group_activity_is_final_only_after_security_approves(plat):
+    plat.set_time(T0)
+    with plat.rpc(STUDENT) as rpc:
+        safety = rpc.security.submit_case("security.activity-safety", ["activity_plan"],
+                                          SAFETY_FORM)
+        case = rpc.student_affairs.submit_case(
+            "student_affairs.group-activity", ACTIVITY_MATERIALS,
+            dict(ACTIVITY, security_case_id=safety["id"]))
+        other_dates = rpc.student_affairs.submit_case(
+            "student_affairs.group-activity", ACTIVITY_MATERIALS,
+            dict(ACTIVITY, start_date="2026-12-20", end_date="2026-12-21",
+                 security_case_id=safety["id"]))
+    with plat.rpc(SA_B) as rpc:
+        rpc.student_affairs.act(case["id"], "accept")
+        rpc.student_affairs.act(other_dates["id"], "accept")
+        with pytest.raises(DomainError) as err:          # an A-post item, not delegated
+            rpc.student_affairs.act(case["id"], "approve")
+        assert err.value.status == 403
+    with plat.rpc(SA_A) as rpc:
+        with pytest.raises(DomainError) as err:
+            rpc.student_affairs.act(case["id"], "approve")
+        assert err.value.code == "security_approval_pending" and err.value.status == 409
+        assert "submitted" in err.value.fields["form.security_case_id"]
+        assert rpc.student_affairs.get_case(case["id"])["status"] == "accepted"
+    with plat.rpc(SEC_A) as rpc:
+        move(rpc.security, safety["id"], "accept", "approve")
+    with plat.rpc(SA_A) as rpc:                          # approved but not yet completed
+        with pytest.raises(DomainError) as err:
+            rpc.student_affairs.act(case["id"], "approve")
+        assert err.value.code == "security_approval_pending"
+    with plat.rpc(SEC_A) as rpc:
+        rpc.security.act(safety["id"], "complete")
+    with plat.rpc(SA_A) as rpc:
+        approved = rpc.student_affairs.act(case["id"], "approve")
+        assert approved["status"] == "processing"
+        assert approved["result"]["security"]["case_id"] == safety["id"]
+        assert approved["result"]["security"]["status"] == "completed"
+        with pytest.raises(DomainError) as err:
+            rpc.student_affairs.act(other_dates["id"], "approve")
+        assert err.value.code == "security_dates_differ"
+        done = rpc.student_affairs.act(case["id"], "complete", "同意外出，注意安全")
+    assert [h["to"] for h in done["history"]] == ["submitted", "accepted", "processing",
+                                                   "completed"]
+
+
+def test_group_activity_form_and_unknown_security_case(plat):
+    plat.set_time(T0)
+    with plat.rpc(STUDENT) as rpc:
+        with pytest.raises(DomainError) as err:
+            rpc.student_affairs.submit_case(
+                "student_affairs.group-activity", ACTIVITY_MATERIALS,
+                dict(ACTIVITY, start_date="2026-12-08", security_case_id="S-1"))
+        assert set(err.value.fields) == {"form.security_case_id"}   # the schema speaks first
+        with pytest.raises(DomainError) as err:
+            rpc.student_affairs.submit_case(
+                "student_affairs.group-activity", ACTIVITY_MATERIALS,
+                dict(ACTIVITY, start_date="2026-12-08",
+                     security_case_id="security-20261207-00000000"))
+        assert set(err.value.fields) == {"form.start_date"}
+        case = rpc.student_affairs.submit_case(
+            "student_affairs.group-activity", ACTIVITY_MATERIALS,
+            dict(ACTIVITY, security_case_id="security-20261207-00000000"))
+    with plat.rpc(SA_A) as rpc:
+        rpc.student_affairs.act(case["id"], "accept")
+        with pytest.raises(DomainError) as err:
+            rpc.student_affairs.act(case["id"], "approve")
+    assert err.value.code == "validation_failed"
+    assert "security-20261207-00000000" in err.value.fields["form.security_case_id"]
+
+
+def test_approval_says_security_is_unavailable_when_it_is_stopped(plat):
+    plat.set_time(T0)
+    with plat.rpc(STUDENT) as rpc:
+        case = rpc.student_affairs.submit_case(
+            "student_affairs.group-activity", ACTIVITY_MATERIALS,
+            dict(ACTIVITY, security_case_id="security-20261207-00000001"))
+    plat.processes["security"].stop()
+    try:
+        with plat.rpc(SA_A, timeout=20) as rpc:
+            rpc.student_affairs.act(case["id"], "accept")
+            with pytest.raises(DomainError) as err:
+                rpc.student_affairs.act(case["id"], "approve")
+            assert rpc.student_affairs.get_case(case["id"])["status"] == "accepted"
+    finally:
+        plat.start_service("security")
+    assert err.value.code == "department_unavailable" and err.value.status == 503
+    assert "保卫处" in err.value.message and "Security" in err.value.message_en
+
+
+def test_approval_says_security_is_unavailable_when_it_never_ran(platform_factory, clock):
+    alone = platform_factory(["student_affairs"], clock_file=clock)
+    alone.set_time(T0)
+    with alone.rpc(STUDENT) as rpc:
+        case = rpc.student_affairs.submit_case(
+            "student_affairs.group-activity", ACTIVITY_MATERIALS,
+            dict(ACTIVITY, security_case_id="security-20261207-00000001"))
+    with alone.rpc(SA_A) as rpc:
+        rpc.student_affairs.act(case["id"], "accept")
+        with pytest.raises(DomainError) as err:
+            rpc.student_affairs.act(case["id"], "approve")
+    assert err.value.code == "department_unavailable" and err.value.status == 503
+
+
+def test_id_card_reissue_asks_finance_for_the_fee(plat):
+    plat.set_time(T0)
+    queue = listen(plat.amqp_uri, "student_affairs", "fee.requested")
+    with plat.rpc(STUDENT) as rpc:
+        issue = rpc.student_affairs.submit_case("student_affairs.student-id-card", ["photo"],
+                                                {"request": "issue"})
+        with pytest.raises(DomainError) as err:
+            rpc.student_affairs.submit_case("student_affairs.student-id-card", ["photo"],
+                                            {"request": "issue"})
+        assert "form.request" in err.value.fields
+        with pytest.raises(DomainError) as err:
+            rpc.student_affairs.submit_case("student_affairs.student-id-card", ["photo"],
+                                            {"request": "reissue"})
+        assert set(err.value.fields) == {"form.reissue_reason"}
+        reissue = rpc.student_affairs.submit_case("student_affairs.student-id-card", ["photo"],
+                                                  {"request": "reissue",
+                                                   "reissue_reason": "lost"})
+    with plat.rpc(SA_B) as rpc:
+        first = move(rpc.student_affairs, issue["id"], "accept", "approve", "complete")
+        assert "fee_cents" not in first["result"]
+        done = move(rpc.student_affairs, reissue["id"], "accept", "approve", "complete")
+    assert done["result"]["fee_cents"] == 1500
+    events = drain(plat.amqp_uri, queue)
+    assert len(events) == 1
+    event = events[0]
+    assert event["type"] == "fee.requested" and event["source"] == "student_affairs"
+    assert event["data"] == {"student_id": STUDENT["id"], "amount_cents": 1500,
+                             "description": "学生证补办工本费 / Student ID card reissue fee",
+                             "reference": reissue["id"]}
+
+
+def test_train_card_recharge_once_per_academic_year(plat):
+    plat.set_time(T0)
+    with plat.rpc(STUDENT2) as rpc:
+        with pytest.raises(DomainError) as err:
+            rpc.student_affairs.submit_case("student_affairs.train-discount-card",
+                                            ["student_card"],
+                                            {"request": "purchase", "home_station": "株洲站"})
+        assert "form.home_station" in err.value.fields
+        with pytest.raises(DomainError) as err:       # one notice: every material at once
+            rpc.student_affairs.submit_case("student_affairs.train-discount-card", [],
+                                            RECHARGE)
+        assert err.value.code == "materials_missing"
+        case = rpc.student_affairs.submit_case("student_affairs.train-discount-card",
+                                               ["student_card", "discount_card"], RECHARGE)
+    with plat.rpc(SA_B) as rpc:
+        assert move(rpc.student_affairs, case["id"], "accept", "approve",
+                    "complete")["status"] == "completed"
+    with plat.rpc(STUDENT2) as rpc:
+        with pytest.raises(DomainError) as err:
+            rpc.student_affairs.submit_case("student_affairs.train-discount-card",
+                                            ["student_card"], RECHARGE)
+        assert "2026-2027" in err.value.fields["form.request"]
+    plat.set_time(datetime(2027, 9, 2, 10, 0, tzinfo=TZ))     # the next academic year
+    try:
+        with plat.rpc(STUDENT2) as rpc:
+            again = rpc.student_affairs.submit_case("student_affairs.train-discount-card",
+                                                    ["student_card"], RECHARGE)
+        assert again["status"] == "submitted"
+    finally:
+        plat.set_time(T0)
+
+
+def test_bed_adjustment_moves_the_student_to_a_free_bed(plat):
+    plat.set_time(T0)
+    form = {"building": "A3", "room": "303", "reason": "与同专业同学同住"}
+    with plat.rpc(STUDENT) as rpc:
+        rooms = rpc.student_affairs.free_beds("A3")["rooms"]
+        assert {(r["room"], r["free"]) for r in rooms} == {("301", 2), ("303", 1), ("304", 4)}
+        with pytest.raises(DomainError) as err:
+            rpc.student_affairs.submit_case("student_affairs.bed-adjustment",
+                                            ["counsellor_opinion"], dict(form, room="302"))
+        assert err.value.code == "no_free_bed" and "form.room" in err.value.fields
+        with pytest.raises(DomainError) as err:
+            rpc.student_affairs.submit_case("student_affairs.bed-adjustment",
+                                            ["counsellor_opinion"], dict(form, room="999"))
+        assert "form.room" in err.value.fields
+        mine = rpc.student_affairs.submit_case("student_affairs.bed-adjustment",
+                                               ["counsellor_opinion"], form)
+    with plat.rpc(STUDENT2) as rpc:                   # asks for the same last bed
+        theirs = rpc.student_affairs.submit_case("student_affairs.bed-adjustment",
+                                                 ["counsellor_opinion"], form)
+    with plat.rpc(SA_A) as rpc:
+        done = move(rpc.student_affairs, mine["id"], "accept", "approve", "complete")
+        assert done["result"]["bed"] == {"building": "A3", "room": "303", "bed": 4}
+        assert done["result"]["previous_bed"] == {"building": "A3", "room": "301", "bed": 1}
+        move(rpc.student_affairs, theirs["id"], "accept", "approve")
+        with pytest.raises(DomainError) as err:
+            rpc.student_affairs.act(theirs["id"], "complete")
+        assert err.value.code == "no_free_bed"
+        assert rpc.student_affairs.get_case(theirs["id"])["status"] == "processing"
+        rooms = rpc.student_affairs.free_beds("A3")["rooms"]
+    assert {(r["room"], r["free"]) for r in rooms} == {("301", 3), ("304", 4)}
+
+
+def test_conscription_question_is_answered_in_the_case(plat):
+    plat.set_time(T0)
+    with plat.rpc(STUDENT) as rpc:
+        with pytest.raises(DomainError) as err:
+            rpc.student_affairs.submit_case("student_affairs.conscription-consultation", [],
+                                            {"topic": "navy", "question": "?"})
+        assert set(err.value.fields) == {"form.topic", "form.question"}
+        case = rpc.student_affairs.submit_case(
+            "student_affairs.conscription-consultation", [],
+            {"topic": "enlistment", "question": "在校生入伍能保留学籍吗？"})
+    answer = "可以。在校生入伍保留学籍至退役后2年，并可申请学费补偿。"
+    with plat.rpc(SA_B) as rpc:
+        move(rpc.student_affairs, case["id"], "accept", "approve")
+        with pytest.raises(DomainError) as err:
+            rpc.student_affairs.act(case["id"], "complete")
+        assert "reason" in err.value.fields
+        done = rpc.student_affairs.act(case["id"], "complete", answer)
+    assert done["status"] == "completed" and done["result"]["answer"] == answer
+    with plat.rpc(STUDENT) as rpc:
+        assert rpc.student_affairs.get_case(case["id"])["result"]["answer"] == answer
