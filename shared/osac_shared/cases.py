@@ -59,6 +59,46 @@ class CaseHistory(Base):
     case: Mapped[Case] = relationship(back_populates="history")
 
 
+class Delegation(Base):
+    """An A post's delegation of an item's approval to the B posts (b_post_id "*" = all)."""
+    __tablename__ = "delegations"
+    item_code: Mapped[str] = mapped_column(String(80), primary_key=True)
+    b_post_id: Mapped[str] = mapped_column(String(64), primary_key=True, default="*")
+    granted_by: Mapped[str] = mapped_column(String(64))
+    granted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+def delegated_codes(session, actor):
+    """Item codes whose approval has been delegated to this B post."""
+    if (actor or {}).get("role") != B_POST:
+        return set()
+    return set(session.scalars(select(Delegation.item_code).where(
+        Delegation.b_post_id.in_(["*", actor["id"]]))).all())
+
+
+def set_delegation(session, item, actor, enabled, b_post_id, now):
+    """The department's A post delegates (or takes back) approval of ``item`` to B posts."""
+    require_actor(actor)
+    if actor["role"] != A_POST or actor.get("department") != item.department:
+        raise forbidden("只有本部门A岗教师可以授权", "Only this department's A post can delegate")
+    if item.post != "A":
+        raise DomainError("not_delegable", "该事项本就由B岗办理，无需授权",
+                          "B posts already handle this item", {"item_code": item.code}, 409)
+    b_post_id = (b_post_id or "*").strip() or "*"
+    row = session.get(Delegation, (item.code, b_post_id))
+    if enabled and row is None:
+        session.add(Delegation(item_code=item.code, b_post_id=b_post_id, granted_by=actor["id"],
+                               granted_at=now))
+    elif not enabled and row is not None:
+        session.delete(row)
+
+
+def list_delegations(session):
+    return [{"item_code": d.item_code, "b_post_id": d.b_post_id, "granted_by": d.granted_by,
+             "granted_at": _iso(d.granted_at)}
+            for d in session.scalars(select(Delegation).order_by(Delegation.item_code)).all()]
+
+
 def new_case_id(service, now):
     return f"{service}-{now:%Y%m%d}-{secrets.token_hex(4)}"
 

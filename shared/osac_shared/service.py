@@ -11,6 +11,7 @@ adds its own entrypoints and rules. The inherited RPC boundary is:
         (return: notice={"missing": [codes], "correct": {code: what}, "deadline", "note"};
          resubmit: materials = the codes supplied or replaced now)
     expedite(case_id, reason)                     -> case             (green channel, staff)
+    delegate(item_code, enabled=True, b_post_id="*") / delegations()  (A post -> B posts)
     health()                                      -> {status, service, outbox_backlog}
     ping()                                        -> "pong"           (no I/O; benchmarks)
 
@@ -26,10 +27,10 @@ from nameko.contextdata import ContextDataProvider
 from nameko.rpc import rpc
 
 from . import cases as engine
-from .auth import CurrentActor
+from .auth import CurrentActor, require_actor
 from .clock import Clock
 from .db import Database
-from .errors import DomainError, validation_failed, marshmallow_fields, not_found
+from .errors import DomainError, forbidden, validation_failed, marshmallow_fields, not_found
 from .notices import NoticeViolation
 from .outbox import OutboxRelay
 
@@ -89,7 +90,22 @@ class CaseService:
         pass
 
     def delegated_items(self):
-        return ()
+        return engine.delegated_codes(self.db, self.actor)
+
+    def clean_form_with_materials(self, item, form, materials):
+        """One notice for everything (一次性告知): form errors and missing materials together."""
+        try:
+            return self.clean_form(item, form)
+        except DomainError as err:
+            notice = engine.materials_notice(item, materials)
+            if err.status != 422 or not notice:
+                raise
+            raise DomainError(
+                "materials_missing",
+                "申请有误，请按提示一次性补齐材料并修改表单：" + "；".join(
+                    [err.message] + [v.split(" / ")[0] for v in notice.values()]),
+                "The application is incomplete: add the missing materials and correct the "
+                "form as listed", {**err.fields, **notice}, 422)
 
     # ---- helpers -----------------------------------------------------------------------
     def item(self, code):
@@ -124,7 +140,7 @@ class CaseService:
                                                   idempotency_key)
         if existing is not None:
             return self.to_dict(existing)
-        form = self.clean_form(item, form)
+        form = self.clean_form_with_materials(item, form, materials or [])
         case = engine.submit(self.db, item, self.actor, materials or [], form, now,
                              idempotency_key, green_reason, self.correlation_id)
         self.after_submit(self.db, case, item, now)
@@ -165,6 +181,22 @@ class CaseService:
         self.after_action(self.db, case, item, action, extra, now)
         self.db.commit()
         return self.to_dict(case)
+
+    @rpc
+    def delegate(self, item_code, enabled=True, b_post_id="*"):
+        """The A post delegates approval of an A-post item to B posts (or takes it back)."""
+        engine.set_delegation(self.db, self.item(item_code), self.actor, bool(enabled),
+                              b_post_id, self.clock())
+        self.db.commit()
+        return self.delegations()
+
+    @rpc
+    def delegations(self):
+        require_actor(self.actor)
+        if self.actor.get("department") != self.name and \
+                self.actor.get("role") not in ("director", "committee"):
+            raise forbidden()
+        return engine.list_delegations(self.db)
 
     @rpc
     def expedite(self, case_id, reason):

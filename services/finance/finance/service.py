@@ -21,7 +21,9 @@ log = logging.getLogger(__name__)
 class FinanceService(CaseService):
     """Boundary: the CaseService RPCs (catalogue, submit_case, get_case, list_cases, act,
     expedite, health, ping) plus ``ledger``, ``arrears``, ``charge`` and ``pay``; the event handler
-    ``on_aid_awarded`` (aid.awarded -> an aid_disbursement entry, once per event)."""
+    ``on_aid_awarded`` (aid.awarded -> an aid_disbursement entry, once per event) and
+    ``on_<department>_fee_requested`` for the departments in ``FEE_SOURCES`` (fee.requested -> a
+    charge, once per fee reference)."""
     name = "finance"
     ITEMS = ITEMS
     FORMS = domain.FORMS
@@ -135,3 +137,39 @@ class FinanceService(CaseService):
                        f"{data['academic_year']}学年{name}", key, self.clock(),
                        ref=event["case_id"] or event["event_id"], actor_id="aid")
         self.db.commit()
+
+    def charge_requested_fee(self, payload):
+        """Charge a fee another department raised (e.g. a student ID reissue), once per event
+        and once per fee reference."""
+        try:
+            event = read_event(payload)
+        except ValidationError as err:
+            log.warning("fee.requested rejected, breaks the contract: %s", err.messages)
+            return
+        consumer = f"finance.on_{event['source']}_fee_requested"
+        if not first_time(self.db, event["event_id"], consumer):
+            return
+        data = event["data"]
+        key = f"fee:{event['source']}:{data['reference']}"
+        books.lock_student(self.db, data["student_id"])
+        if books.find_by_key(self.db, data["student_id"], key) is None:
+            books.add(self.db, data["student_id"], domain.CHARGE, data["amount_cents"],
+                      data["description"], key, self.clock(), ref=data["reference"],
+                      actor_id=event["source"])
+        self.db.commit()
+
+
+# departments that raise fees through finance (fee.requested events)
+FEE_SOURCES = ("student_affairs", "campus_it")
+
+
+def _fee_handler(source):
+    @event_handler(source, "fee.requested")
+    def handle(self, payload):
+        self.charge_requested_fee(payload)
+    handle.__name__ = handle.__qualname__ = f"on_{source}_fee_requested"
+    return handle
+
+
+for _source in FEE_SOURCES:
+    setattr(FinanceService, f"on_{_source}_fee_requested", _fee_handler(_source))

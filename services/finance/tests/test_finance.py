@@ -185,3 +185,31 @@ def test_fee_consultation_needs_a_written_answer(plat):
         assert set(err.value.fields) == {"extra.answer"}
         done = rpc.finance.act(case["id"], "complete", extra={"answer": "可申请缓缴。"})
     assert done["result"]["answer"] == "可申请缓缴。"
+
+
+def publish_event(plat, source, envelope):
+    exchange = get_event_exchange(source, {"AMQP_URI": plat.amqp_uri})
+    with Connection(plat.amqp_uri) as conn:
+        conn.Producer(serializer="json").publish(
+            envelope, exchange=exchange, routing_key=envelope["type"], declare=[exchange],
+            retry=True)
+
+
+@pytest.mark.parametrize("source", ["student_affairs", "campus_it"])
+def test_fees_raised_by_other_departments_are_charged_once(plat, source):
+    student = {"id": f"20260009{len(source)}", "role": "student", "name": "赵六"}
+    fee = make_event("fee.requested", source, {
+        "student_id": student["id"], "amount_cents": 1500, "description": "学生证补办工本费",
+        "reference": f"{source}-20261207-0000beef"}, occurred_at=T0,
+        case_id=f"{source}-20261207-0000beef")
+    again = dict(fee, event_id=fee["event_id"][:-4] + "ffff")   # a second event, same fee
+    for envelope in (fee, fee, again):
+        publish_event(plat, source, envelope)
+    deadline = time.time() + 15
+    while account(plat, student)["arrears_cents"] == 0 and time.time() < deadline:
+        time.sleep(0.2)
+    time.sleep(1)                                   # let any duplicate land too
+    statement = account(plat, student)
+    assert kinds(statement) == [("charge", 1500)]
+    assert statement["entries"][0]["description"] == "学生证补办工本费"
+    assert statement["arrears_cents"] == 1500

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 23:25:43.411022
+Create Date: 2026-11-26 23:34:56.504792
 """
 from alembic import op
 import sqlalchemy as sa
@@ -41,6 +41,13 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_cases_student_id'), ['student_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_cases_updated_at'), ['updated_at'], unique=False)
 
+    op.create_table('delegations',
+    sa.Column('item_code', sa.String(length=80), nullable=False),
+    sa.Column('b_post_id', sa.String(length=64), nullable=False),
+    sa.Column('granted_by', sa.String(length=64), nullable=False),
+    sa.Column('granted_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('item_code', 'b_post_id')
+    )
     op.create_table('outbox',
     sa.Column('event_id', sa.String(length=64), nullable=False),
     sa.Column('type', sa.String(length=64), nullable=False),
@@ -91,6 +98,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_outbox_created_at'))
 
     op.drop_table('outbox')
+    op.drop_table('delegations')
     with op.batch_alter_table('cases', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_cases_updated_at'))
         batch_op.drop_index(batch_op.f('ix_cases_student_id'))

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 23:23:28.490883
+Create Date: 2026-11-26 23:35:21.896274
 """
 from alembic import op
 import sqlalchemy as sa
@@ -50,6 +50,13 @@ def upgrade():
     with op.batch_alter_table('competition_entries', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_competition_entries_case_id'), ['case_id'], unique=False)
 
+    op.create_table('delegations',
+    sa.Column('item_code', sa.String(length=80), nullable=False),
+    sa.Column('b_post_id', sa.String(length=64), nullable=False),
+    sa.Column('granted_by', sa.String(length=64), nullable=False),
+    sa.Column('granted_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('item_code', 'b_post_id')
+    )
     op.create_table('memberships',
     sa.Column('student_id', sa.String(length=32), nullable=False),
     sa.Column('status', sa.String(length=16), nullable=False),
@@ -118,6 +125,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_memberships_status'))
 
     op.drop_table('memberships')
+    op.drop_table('delegations')
     with op.batch_alter_table('competition_entries', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_competition_entries_case_id'))
 
