@@ -277,6 +277,17 @@ def act(session, case, item, action, actor, now, reason="", materials=None, noti
     return case
 
 
+def consultation_answer(reason, extra=None):
+    """A consultation (政策咨询) is completed with its written answer: ``extra.answer`` or,
+    failing that, the reason. An empty answer is refused - the student must get one."""
+    answer = str((extra or {}).get("answer") or reason or "").strip()
+    if not answer:
+        fix = ("请填写答复内容（写在答复或办结原因中），学生将看到它 / write the answer (as the "
+               "answer or the reason); the student will see it")
+        raise validation_failed({"extra.answer": fix, "reason": fix})
+    return answer[:5000]
+
+
 def record_violation(session, case, item, actor, codes, now, correlation_id=None):
     """Stage the ``case.notice_violation`` event (the caller commits it on its own, after the
     refused return was rolled back)."""

@@ -106,6 +106,31 @@ class ActivityApprovalV1(_Tolerant):
     note = fields.Str(load_default="")
 
 
+class ReferralV1(_Tolerant):
+    """hall.referral_opened: a first-question owner (a window, or the consultation desk when
+    ``from_window`` is None) referred a student's matter to the responsible department; the
+    student is owed feedback within one working day."""
+    referral_id = fields.Str(required=True, validate=validate.Length(min=1, max=64))
+    from_window = fields.Int(required=True, allow_none=True)
+    to_department = fields.Str(required=True)
+    student_id = fields.Str(required=True)
+    question = fields.Str(required=True)
+
+
+class ReferralAnsweredV1(ReferralV1):
+    """hall.referral_answered: the receiving department answered a referral."""
+    answer = fields.Str(required=True)
+
+
+class WageAdjustedV1(_Tolerant):
+    """hall.wage_adjusted: a B-post student assistant reached 2 demerits in a month, so that
+    month's hourly work-study rate drops (published once per assistant and month)."""
+    assistant_id = fields.Str(required=True)
+    month = fields.Str(required=True, validate=validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$"))
+    demerits = fields.Int(required=True, validate=validate.Range(min=1))
+    rate_delta_yuan = fields.Int(required=True)
+
+
 CASE_EVENT_TYPES = ("case.submitted", "case.accepted", "case.returned", "case.resubmitted",
                     "case.approved", "case.completed", "case.rejected", "case.withdrawn",
                     "case.expedited")
@@ -123,6 +148,9 @@ EVENT_SCHEMAS = {
     ("aid.awarded", 1): AidAwardedV1,
     ("fee.requested", 1): FeeRequestedV1,
     ("security.activity_decided", 1): ActivityApprovalV1,
+    ("hall.referral_opened", 1): ReferralV1,
+    ("hall.referral_answered", 1): ReferralAnsweredV1,
+    ("hall.wage_adjusted", 1): WageAdjustedV1,
 }
 CURRENT_VERSION = {t: max(v for (tt, v) in EVENT_SCHEMAS if tt == t)
                    for (t, _) in EVENT_SCHEMAS}

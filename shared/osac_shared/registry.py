@@ -18,6 +18,7 @@ SERVICES = {
     "campus_it": ("campus_it.service:CampusItService", "services/campus_it/config.yml"),
     "sunshine": ("sunshine.service:SunshineService", "services/sunshine/config.yml"),
     "sla": ("sla.service:SlaService", "services/sla/config.yml"),
+    "hall": ("hall.service:HallService", "services/hall/config.yml"),
 }
 
 # the services that own catalogue items and cases (the gateway fans out to these)
@@ -29,6 +30,7 @@ DEPARTMENT_ZH = {
     "security": "保卫处", "finance": "财务处", "sla": "时限监督",
     "student_affairs": "学生工作处", "insurance": "离退休工作处、校医院", "career": "招生就业处",
     "league": "校团委", "campus_it": "现代教育技术中心", "sunshine": "校办（阳光服务中心）",
+    "hall": "事务大厅（中心办公室）",
 }
 DEPARTMENT_EN = {
     "aid": "Student Financial Aid", "academic": "Academic Affairs", "logistics": "Logistics",
@@ -36,6 +38,7 @@ DEPARTMENT_EN = {
     "student_affairs": "Student Affairs Office", "insurance": "Retirees' Office & Hospital",
     "career": "Admissions & Employment", "league": "Youth League Committee",
     "campus_it": "Modern Education Technology Center", "sunshine": "Sunshine Service Center",
+    "hall": "Hall office",
 }
 
 

@@ -9,9 +9,11 @@ adds its own entrypoints and rules. The inherited RPC boundary is:
     list_cases(student_id=None, statuses=None, page=1, per_page=50) -> {cases, total, ...}
     act(case_id, action, reason="", materials=None, notice=None, extra=None) -> case
         (return: notice={"missing": [codes], "correct": {code: what}, "deadline", "note"};
-         resubmit: materials = the codes supplied or replaced now)
+         resubmit: materials = the codes supplied or replaced now;
+         complete a consultation: its answer in extra["answer"] or the reason -> result.answer)
     expedite(case_id, reason)                     -> case             (green channel, staff)
     delegate(item_code, enabled=True, b_post_id="*") / delegations()  (A post -> B posts)
+    form_fields()                                 -> {item code: [field]} (public; the UI's forms)
     health()                                      -> {status, service, outbox_backlog}
     ping()                                        -> "pong"           (no I/O; benchmarks)
 
@@ -22,7 +24,7 @@ Hooks (all optional, all run inside the same transaction as the change):
     after_submit(session, case, item, now)
     after_action(session, case, item, action, extra, now)
 """
-from marshmallow import ValidationError
+from marshmallow import ValidationError, fields, validate
 from nameko.contextdata import ContextDataProvider
 from nameko.rpc import rpc
 
@@ -31,6 +33,7 @@ from .auth import CurrentActor, require_actor
 from .clock import Clock
 from .db import Database
 from .errors import DomainError, forbidden, validation_failed, marshmallow_fields, not_found
+from .masking import LogMasking, mask_case
 from .notices import NoticeViolation
 from .outbox import OutboxRelay
 
@@ -57,6 +60,38 @@ def clean_generic_form(form):
     return form
 
 
+_FIELD_TYPES = ((fields.Boolean, "boolean"), (fields.Integer, "integer"),
+                (fields.Float, "number"), (fields.DateTime, "datetime"), (fields.Date, "date"),
+                (fields.List, "list"), (fields.String, "text"))
+
+
+def _first(label):
+    return str(label[0] if isinstance(label, (tuple, list)) else label)
+
+
+def describe_form(schema):
+    """A form schema as plain data for a UI: [{name, type, required, label_zh, label_en,
+    choices: [[value, label_zh]], min, max, min_length, max_length}] (declaration order)."""
+    out = []
+    for name, field in schema().fields.items():
+        kind = next((k for cls, k in _FIELD_TYPES if isinstance(field, cls)), "text")
+        if kind == "list" and not isinstance(field.inner, fields.String):
+            kind = "structured"
+        meta = field.metadata or {}
+        d = {"name": name, "type": kind, "required": bool(field.required),
+             "label_zh": meta.get("label_zh", name), "label_en": meta.get("label_en", name)}
+        for v in field.validators:
+            if isinstance(v, validate.OneOf):
+                labels = meta.get("choices_zh") or {}      # {value: 中文} or {value: (中文, ...)}
+                d["choices"] = [[c, _first(labels.get(c, c))] for c in v.choices]
+            elif isinstance(v, validate.Range):
+                d.update(min=v.min, max=v.max)
+            elif isinstance(v, validate.Length):
+                d.update(min_length=v.min, max_length=v.max)
+        out.append(d)
+    return out
+
+
 class CaseService:
     name = None
     ITEMS = {}       # {code: Item}
@@ -67,6 +102,7 @@ class CaseService:
     clock = Clock()
     actor = CurrentActor()
     correlation_id = CorrelationId()
+    log_masking = LogMasking()      # personal numbers masked in this process's logs
 
     # ---- hooks -------------------------------------------------------------------------
     def clean_form(self, item, form):
@@ -115,7 +151,10 @@ class CaseService:
         return item
 
     def to_dict(self, case):
-        return engine.case_to_dict(case, self.ITEMS.get(case.item_code))
+        """The case as the caller may see it: personal numbers in the form are masked unless
+        the caller is the student owner or this department's A post (osac_shared.masking)."""
+        return mask_case(engine.case_to_dict(case, self.ITEMS.get(case.item_code)),
+                         self.actor, self.name)
 
     # ---- entrypoints -------------------------------------------------------------------
     @rpc
@@ -166,6 +205,8 @@ class CaseService:
         if item is None:
             raise not_found("事项类型", "Item", case.item_code)
         extra = extra or {}
+        answer = (engine.consultation_answer(reason, extra)
+                  if item.kind == "consultation" and action == "complete" else None)
         self.before_action(self.db, case, item, action, extra, now)
         try:
             engine.act(self.db, case, item, action, self.actor, now, reason, materials, notice,
@@ -178,6 +219,8 @@ class CaseService:
                                     self.correlation_id)
             self.db.commit()
             raise DomainError(*violation.args)
+        if answer is not None:
+            case.result = {**(case.result or {}), "answer": answer}
         self.after_action(self.db, case, item, action, extra, now)
         self.db.commit()
         return self.to_dict(case)
@@ -197,6 +240,11 @@ class CaseService:
                 self.actor.get("role") not in ("director", "committee"):
             raise forbidden()
         return engine.list_delegations(self.db)
+
+    @rpc
+    def form_fields(self):
+        """{item code: describe_form(schema)} for every item with a structured form."""
+        return {code: describe_form(schema) for code, schema in self.FORMS.items()}
 
     @rpc
     def expedite(self, case_id, reason):

@@ -49,3 +49,19 @@ def test_unknown_action_names_the_allowed_ones():
         lc.next_status(lc.SUBMITTED, "teleport")
     assert err.value.code == "unknown_action"
     assert "accept" in err.value.fields["action"]
+
+
+@pytest.mark.parametrize("reason, extra, answer", [
+    ("可以保留学籍", None, "可以保留学籍"),
+    ("  ", {"answer": "见征兵网"}, "见征兵网"),
+    ("原因", {"answer": "答复优先"}, "答复优先"),
+    ("", None, None), ("   ", {}, None), ("", {"answer": "  "}, None),
+])
+def test_a_consultation_is_completed_with_its_written_answer(reason, extra, answer):
+    from osac_shared.cases import consultation_answer
+    if answer is None:
+        with pytest.raises(DomainError) as err:
+            consultation_answer(reason, extra)
+        assert "extra.answer" in err.value.fields
+    else:
+        assert consultation_answer(reason, extra) == answer

@@ -231,9 +231,7 @@ def check_committee_stage(stage):
 def check_can_complete(programme, result, extra, now):
     """Raise unless the case may be completed now (an application after its public notice,
     a work-study post with the post named, a consultation with its answer)."""
-    if programme is None:
-        if not str((extra or {}).get("answer", "")).strip():
-            raise validation_failed({"extra.answer": "请填写答复内容 / write the answer"})
+    if programme is None:          # the consultation: the engine requires its answer
         return
     stage = (result or {}).get("stage")
     if not programme.committee:

@@ -55,9 +55,7 @@ class AidService(CaseService):
 
     def after_action(self, session, case, item, action, extra, now):
         programme = domain.PROGRAMMES.get(item.code)
-        if programme is None:
-            if action == "complete":
-                case.result = {**case.result, "answer": str(extra["answer"]).strip()}
+        if programme is None:          # the consultation: its answer is kept by the engine
             return
         result = {**case.result, "stage": domain.stage_after(programme, action)}
         if action == "complete" and not programme.committee:

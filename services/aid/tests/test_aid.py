@@ -173,7 +173,7 @@ def test_policy_consultation_answers_at_once_and_in_writing(plat):
         rpc.aid.act(case["id"], "approve")
         with pytest.raises(DomainError) as err:
             rpc.aid.act(case["id"], "complete")
-        assert set(err.value.fields) == {"extra.answer"}
+        assert "extra.answer" in err.value.fields
         done = rpc.aid.act(case["id"], "complete", extra={"answer": "本专科生每年最高20000元。"})
     assert done["result"]["answer"] == "本专科生每年最高20000元。"
 

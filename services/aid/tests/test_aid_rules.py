@@ -160,8 +160,8 @@ NOTICE = {"stage": "public_notice", "notice_until": "2026-12-14T17:30:00+08:00"}
     ("work_study", {"stage": "placement"}, {"post_name": "学生事务中心B岗"}, "2026-12-07T10:00",
      None),
     ("work_study", {"stage": "placement"}, {}, "2026-12-07T10:00", "validation_failed"),
-    (None, {}, {"answer": "可以申请"}, "2026-12-07T10:00", None),
-    (None, {}, {"answer": " "}, "2026-12-07T10:00", "validation_failed"),
+    (None, {}, {"answer": "可以申请"}, "2026-12-07T10:00", None),   # consultation: the engine
+    (None, {}, {"answer": " "}, "2026-12-07T10:00", None),          # checks the answer
 ])
 def test_completion_table(programme, result, extra, now, code):
     prog = P[programme] if programme else None

@@ -4,7 +4,6 @@ from datetime import date
 
 from marshmallow import Schema, fields, validate
 
-from osac_shared.errors import validation_failed
 
 OPEN_OR_DONE = ("submitted", "accepted", "returned", "resubmitted", "processing", "completed")
 STUDENT_ID = r"^[0-9]{10}$"
@@ -52,13 +51,6 @@ class PolicyQuestionForm(Schema):
                           metadata={"label_zh": "问题", "label_en": "Question"})
 
 
-def consultation_answer(reason, extra=None):
-    """The answer a consultation is completed with: the reason (or ``extra.answer``)."""
-    answer = str((extra or {}).get("answer") or reason or "").strip()
-    if not answer:
-        raise validation_failed({"reason": "请在办结原因中填写答复内容，学生将看到它 / write the "
-                                           "answer in the reason; the student will see it"})
-    return answer
 
 
 # ---- stamping ----------------------------------------------------------------------------

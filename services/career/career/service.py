@@ -8,7 +8,7 @@ from osac_shared.service import CaseService
 
 from .catalogue import ITEMS
 from .domain import (AgreementBreachForm, AgreementReissueForm, PolicyQuestionForm, StampForm,
-                     StartupForm, SubsidyForm, breach_problems, consultation_answer,
+                     StartupForm, SubsidyForm, breach_problems,
                      graduating_problems, new_agreement_no, stamp_problems, subsidy_problems,
                      team_problems)
 
@@ -52,10 +52,7 @@ class CareerService(CaseService):
     def after_action(self, session, case, item, action, extra, now):
         if action != "complete":
             return
-        if item.kind == "consultation":
-            case.result = {**(case.result or {}),
-                           "answer": consultation_answer(case.history[-1].reason, extra)}
-        elif item.code == REISSUE:
+        if item.code == REISSUE:
             case.result = {**(case.result or {}), "agreement_no": new_agreement_no(
                 case.form["graduation_year"], case.id), "void_agreement_no":
                 case.form.get("agreement_no") or None}

@@ -7,7 +7,7 @@ from osac_shared.clock import TZ
 from osac_shared.errors import DomainError
 from osac_shared.testing import ACTORS, staff
 
-from career.domain import (breach_problems, consultation_answer, graduating_year,
+from career.domain import (breach_problems, graduating_year,
                            new_agreement_no, stamp_problems, subsidy_problems, team_problems)
 
 T0 = datetime(2026, 12, 7, 10, 0, tzinfo=TZ)
@@ -89,15 +89,6 @@ def test_team(size, members, ok):
 def test_reissued_agreement_number():
     assert new_agreement_no(2027, "career-20261207-1a2b3c4d") == "JY2027-1A2B3C4D"
 
-
-@pytest.mark.parametrize("reason, extra, ok", [("答复", None, True), ("", {"answer": "答"}, True),
-                                               ("", None, False)])
-def test_consultation_answer(reason, extra, ok):
-    if ok:
-        assert consultation_answer(reason, extra)
-    else:
-        with pytest.raises(DomainError):
-            consultation_answer(reason, extra)
 
 
 # ---- on the real platform ----------------------------------------------------------------

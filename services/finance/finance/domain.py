@@ -118,7 +118,3 @@ class ConsultationForm(Schema):
 
 FORMS = {"finance.refund": RefundForm, "finance.fee-consultation": ConsultationForm}
 
-
-def check_answer(extra):
-    if not str((extra or {}).get("answer", "")).strip():
-        raise validation_failed({"extra.answer": "请填写答复内容 / write the answer"})

@@ -37,9 +37,7 @@ class FinanceService(CaseService):
     def before_action(self, session, case, item, action, extra, now):
         if action != "complete":
             return
-        if item.kind == "consultation":
-            domain.check_answer(extra)
-        elif item.code == "finance.refund":
+        if item.code == "finance.refund":
             books.lock_student(session, case.student_id)
             domain.check_refund(case.form["amount_cents"],
                                 books.account(session, case.student_id)["credit_cents"])
@@ -47,9 +45,7 @@ class FinanceService(CaseService):
     def after_action(self, session, case, item, action, extra, now):
         if action != "complete":
             return
-        if item.kind == "consultation":
-            case.result = {**case.result, "answer": str(extra["answer"]).strip()}
-        elif item.code == "finance.refund":
+        if item.code == "finance.refund":
             entry = books.add(session, case.student_id, domain.REFUND,
                                case.form["amount_cents"], f"退费：{case.form['reason']}",
                                f"refund:{case.id}", now, ref=case.id, actor_id=self.actor["id"])

@@ -182,7 +182,7 @@ def test_fee_consultation_needs_a_written_answer(plat):
         rpc.finance.act(case["id"], "approve")
         with pytest.raises(DomainError) as err:
             rpc.finance.act(case["id"], "complete")
-        assert set(err.value.fields) == {"extra.answer"}
+        assert "extra.answer" in err.value.fields
         done = rpc.finance.act(case["id"], "complete", extra={"answer": "可申请缓缴。"})
     assert done["result"]["answer"] == "可申请缓缴。"
 

@@ -8,7 +8,7 @@ from osac_shared.service import CaseService
 
 from .catalogue import CLAIM_ITEMS, ITEMS
 from .domain import (AccidentClaimForm, ClaimForm, ClaimQuestionForm, InpatientClaimForm,
-                     PAYOUT_ZH, check_can_complete, claim_problems, consultation_answer,
+                     PAYOUT_ZH, check_can_complete, claim_problems,
                      payout_record, submitted_to_insurer)
 
 
@@ -60,9 +60,7 @@ class InsuranceService(CaseService):
 
     def after_action(self, session, case, item, action, extra, now):
         result = dict(case.result or {})
-        if item.kind == "consultation" and action == "complete":
-            result["answer"] = consultation_answer(case.history[-1].reason, extra)
-        elif item.code in CLAIM_ITEMS:
+        if item.code in CLAIM_ITEMS:
             payout = result.get("payout") or {}
             if action == "approve":
                 result["payout"] = submitted_to_insurer(now, self.actor["id"])

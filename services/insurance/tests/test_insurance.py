@@ -8,7 +8,7 @@ from osac_shared.clock import TZ
 from osac_shared.errors import DomainError
 from osac_shared.testing import ACTORS, staff
 
-from insurance.domain import (check_can_complete, claim_problems, consultation_answer,
+from insurance.domain import (check_can_complete, claim_problems,
                               payout_record)
 
 T0 = datetime(2026, 12, 7, 10, 0, tzinfo=TZ)
@@ -72,15 +72,6 @@ def test_claim_completes_only_with_a_payout(payout, ok):
             check_can_complete(payout)
         assert err.value.code == "payout_not_recorded"
 
-
-@pytest.mark.parametrize("reason, extra, ok", [("答复", None, True), ("", {"answer": "答"}, True),
-                                               (" ", None, False)])
-def test_consultation_answer(reason, extra, ok):
-    if ok:
-        assert consultation_answer(reason, extra)
-    else:
-        with pytest.raises(DomainError):
-            consultation_answer(reason, extra)
 
 
 # ---- on the real platform ----------------------------------------------------------------

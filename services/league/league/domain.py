@@ -18,15 +18,6 @@ class ConsultationForm(Schema):
                           metadata={"label_zh": "问题", "label_en": "Question"})
 
 
-def answer_text(reason):
-    """A consultation is completed with its answer in the reason; an empty answer is refused."""
-    text = (reason or "").strip()
-    if not text:
-        raise validation_failed({"reason": "请在“原因”中填写答复内容，学生将看到它 / write the "
-                                           "answer in reason; the student will see it"})
-    return text
-
-
 # ---- club activity (社团活动审批) ------------------------------------------------------------
 MIN_DAYS_AHEAD = 7
 SAFETY_PLAN_FROM = 101      # participants from which a safety plan is needed

@@ -53,10 +53,7 @@ class LeagueService(CaseService):
                                   records.membership_status(session, case.student_id))
 
     def after_action(self, session, case, item, action, extra, now):
-        reason = case.history[-1].reason
-        if item.code in CONSULTATIONS and action == "complete":
-            case.result = {**case.result, "answer": domain.answer_text(reason)}
-        elif item.code == "league.competition" and action in ("reject", "withdraw"):
+        if item.code == "league.competition" and action in ("reject", "withdraw"):
             records.leave_team(session, case.id)
         elif item.code == "league.member-card" and action == "complete":
             done = ({"reissued_at": now.isoformat()} if case.form["purpose"] == "reissue"

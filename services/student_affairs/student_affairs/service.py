@@ -14,7 +14,7 @@ from . import beds
 from .catalogue import ITEMS
 from .domain import (BedAdjustmentForm, ConscriptionQuestionForm, GroupActivityForm, IdCardForm,
                      TrainCardForm, activity_date_problems, check_security_approval,
-                     consultation_answer, department_unavailable, id_card_fee_cents,
+                     department_unavailable, id_card_fee_cents,
                      id_card_problems, security_case_unknown, train_card_problems)
 
 ACTIVITY = "student_affairs.group-activity"
@@ -75,10 +75,7 @@ class StudentAffairsService(CaseService):
                 "status": status.get("status"), "checked_at": now.isoformat()}}
         if action != "complete":
             return
-        if item.kind == "consultation":
-            case.result = {**(case.result or {}),
-                           "answer": consultation_answer(case.history[-1].reason, extra)}
-        elif item.code == ID_CARD and id_card_fee_cents(case.form):
+        if item.code == ID_CARD and id_card_fee_cents(case.form):
             self._request_fee(session, case, id_card_fee_cents(case.form), now)
         elif item.code == BED:
             place, previous = beds.move_student(session, case.student_id, case.form["building"],

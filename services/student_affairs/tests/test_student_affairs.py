@@ -15,7 +15,7 @@ from osac_shared.testing import ACTORS, staff
 
 from student_affairs.domain import (academic_year, activity_date_problems,
                                     check_bed_request, check_security_approval,
-                                    consultation_answer, free_bed, id_card_fee_cents,
+                                    free_bed, id_card_fee_cents,
                                     id_card_problems, train_card_problems)
 
 T0 = datetime(2026, 12, 7, 10, 0, tzinfo=TZ)          # a Monday
@@ -123,18 +123,6 @@ def test_bed_request(room_beds, code):
         check_bed_request("me", "A3", "303", room_beds)
     assert err.value.code == code and "form.room" in err.value.fields
 
-
-@pytest.mark.parametrize("reason, extra, answer", [
-    ("可以保留学籍", None, "可以保留学籍"), ("  ", {"answer": "见征兵网"}, "见征兵网"),
-    ("", None, None), ("   ", {}, None),
-])
-def test_consultation_answer(reason, extra, answer):
-    if answer is None:
-        with pytest.raises(DomainError) as err:
-            consultation_answer(reason, extra)
-        assert "reason" in err.value.fields
-    else:
-        assert consultation_answer(reason, extra) == answer
 
 
 # ---- on the real platform ----------------------------------------------------------------

@@ -1,0 +1,1 @@
+"""Hall records: the database side of each feature (functions over a session)."""
