@@ -3,17 +3,11 @@ agreement reissue and breach, employment-subsidy eligibility and the startup-par
 from datetime import date
 
 from marshmallow import Schema, fields, validate
+from osac_shared.forms import IsoDate
 
 
 OPEN_OR_DONE = ("submitted", "accepted", "returned", "resubmitted", "processing", "completed")
 STUDENT_ID = r"^[0-9]{10}$"
-
-
-class IsoDate(fields.Date):
-    """A date given as YYYY-MM-DD and kept as that string (forms are stored as JSON)."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        return super()._deserialize(value, attr, data, **kwargs).isoformat()
 
 
 def graduation_year_field():

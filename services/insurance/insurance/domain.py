@@ -4,17 +4,11 @@ from datetime import date, timedelta
 from marshmallow import Schema, fields, post_load, validate
 
 from osac_shared.errors import DomainError, conflict, validation_failed
+from osac_shared.forms import IsoDate
 
 CLAIM_PERIOD = timedelta(days=730)       # two years from the incident (保险法 第二十六条)
 MAX_EXPENSES_YUAN = 1_000_000
 PAYOUT_ZH = {"submitted_to_insurer": "已提交保险公司", "paid": "已赔付", "declined": "保险公司拒赔"}
-
-
-class IsoDate(fields.Date):
-    """A date given as YYYY-MM-DD and kept as that string (forms are stored as JSON)."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        return super()._deserialize(value, attr, data, **kwargs).isoformat()
 
 
 # ---- consultation ------------------------------------------------------------------------

@@ -5,15 +5,9 @@ from datetime import date, timedelta
 from marshmallow import Schema, fields, validate
 
 from osac_shared.errors import DomainError, conflict, validation_failed
+from osac_shared.forms import IsoDate
 
 OPEN_OR_DONE = ("submitted", "accepted", "returned", "resubmitted", "processing", "completed")
-
-
-class IsoDate(fields.Date):
-    """A date given as YYYY-MM-DD and kept as that string (forms are stored as JSON)."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        return super()._deserialize(value, attr, data, **kwargs).isoformat()
 
 
 def department_unavailable(name, name_zh, name_en):
