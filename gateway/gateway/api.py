@@ -10,7 +10,7 @@ from osac_shared.clock import system_now
 from osac_shared.errors import DomainError, forbidden, not_found, validation_failed
 from osac_shared.registry import DEPARTMENTS
 
-from . import accounts, compose, schemas
+from . import accounts, compose, schemas, security
 from .app import COOKIE, call_context, current_user, db, require_roles, state
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -40,19 +40,25 @@ def department_of_case(case_id):
 def login():
     data = body(schemas.LoginBody)
     settings, session = state().settings, db()
+    g.audit_username = data["username"]
+    security.check_login_allowed(session, data["username"])     # 429 while locked out
     user = accounts.authenticate(session, data["username"], data["password"])
     if user is None:
+        security.login_failed(session, data["username"])
         raise DomainError("login_failed", "用户名或密码错误，请核对后重试",
                           "Wrong username or password; check them and try again",
                           {"password": "请核对用户名和密码 / check the username and password"},
                           401)
+    security.clear_failures(session, data["username"])
     accounts.close_session(session, request.cookies.get(COOKIE), settings.secret_key)
     token = accounts.open_session(session, user, system_now(), settings.session_hours,
                                   settings.secret_key)
     session.commit()
+    g.audit_user = user
     response = jsonify(user=accounts.user_to_dict(user))
     response.set_cookie(COOKIE, token, max_age=int(settings.session_hours * 3600), path="/",
                         httponly=True, samesite="Lax", secure=settings.https)
+    security.set_csrf_cookie(response, token)
     return response
 
 
@@ -64,6 +70,7 @@ def logout():
     response = Response(status=204)
     response.delete_cookie(COOKIE, path="/", httponly=True, samesite="Lax",
                            secure=settings.https)
+    security.clear_csrf_cookie(response)
     return response
 
 
@@ -109,11 +116,13 @@ def submit_case():
 @require_roles()
 def get_case(case_id):
     department = department_of_case(case_id)
+    security.check_case_reach(current_user(), department)
     ok, failed = state().clients.fan_out({
         "case": (department, "get_case", (case_id,), {}),
         "sla": ("sla", "get_deadline", (case_id,), {})}, **call_context())
     if "case" in failed:
         raise failed["case"]
+    security.check_case_owner(current_user(), ok["case"])
     case = compose.attach_deadline(ok["case"], ok.get("sla"))
     return {**case, "unavailable": ["sla"] if "sla" in failed else []}
 
@@ -132,6 +141,7 @@ def student_action(case_id, action):
 
 def _act(case_id, action, data):
     department = department_of_case(case_id)
+    security.check_case_reach(current_user(), department, write=True)
     kwargs = {"reason": data.get("reason", "")}
     if action == "return":
         deadline = data.get("deadline")

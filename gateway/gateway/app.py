@@ -94,6 +94,7 @@ def create_app(settings=None):
     _ensure_sqlite_dir(settings.db_url)
     engine = make_engine(settings.db_url)
     clock = clock_from_config({"CLOCK_FILE": settings.clock_file})
+    from . import security    # its tables (throttling, audit, uploads) are created here too
     accounts.init_db(engine, settings.seed_demo, clock())
     engine.dispose()          # no connection made here outlives a fork (gunicorn --preload)
     app.extensions["osac"] = State(settings, Clients(settings),
@@ -104,7 +105,7 @@ def create_app(settings=None):
         given = request.headers.get(CORRELATION_HEADER, "")
         g.correlation_id = given if _CORRELATION_RE.match(given) else uuid.uuid4().hex
         if request.method == "POST" and request.path.startswith("/api/") \
-                and not request.is_json:
+                and not request.is_json and not security.is_upload(request.path):
             raise UnsupportedMediaType()
 
     @app.after_request
@@ -128,6 +129,11 @@ def create_app(settings=None):
 
     from .api import bp as api_bp
     from .pages import bp as pages_bp
+    from .money_api import bp as money_bp
     app.register_blueprint(api_bp)
     app.register_blueprint(pages_bp)
+    app.register_blueprint(money_bp)
+    from .sso import bp as sso_bp
+    app.register_blueprint(sso_bp)
+    security.init_app(app)    # CSRF, throttling, audit log, uploads (gateway/security.py)
     return app

@@ -145,6 +145,9 @@ EVENT_SCHEMAS = {
     ("case.notice_violation", 1): NoticeViolationV1,
     ("sla.warning", 1): SlaAlarmV1,
     ("sla.breached", 1): SlaAlarmV1,
+    # SlaAlarmV1 ``level`` says who is told: 1 the window, 2 the department head, 3 the director
+    ("sla.urgent", 1): SlaAlarmV1,          # a green-channel case: alert the window's A post now
+    ("sla.escalated", 1): SlaAlarmV1,       # a breach still open: escalated to ``level``
     ("aid.awarded", 1): AidAwardedV1,
     ("fee.requested", 1): FeeRequestedV1,
     ("security.activity_decided", 1): ActivityApprovalV1,

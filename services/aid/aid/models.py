@@ -1,7 +1,8 @@
-"""Aid tables: the shared case tables plus the awards paid out (one row per completed case)."""
+"""Aid tables: the shared case tables, the awards paid out (one row per completed case) and
+the work-study wage adjustments of the hall's student assistants."""
 from datetime import datetime
 
-from sqlalchemy import DateTime, Integer, String
+from sqlalchemy import DateTime, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from osac_shared.db import Base
@@ -18,3 +19,18 @@ class Award(Base):
     academic_year: Mapped[str] = mapped_column(String(9), index=True)
     amount_cents: Mapped[int] = mapped_column(Integer)
     awarded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class WageAdjustment(Base):
+    """A month in which a hall B-post assistant's work-study hourly rate is adjusted (from the
+    hall's ``hall.wage_adjusted``): one row per assistant and month."""
+    __tablename__ = "work_study_wage_adjustments"
+    __table_args__ = (UniqueConstraint("assistant_id", "month",
+                                       name="uq_wage_adjustments_assistant_month"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    assistant_id: Mapped[str] = mapped_column(String(64), index=True)
+    month: Mapped[str] = mapped_column(String(7))
+    rate_delta_yuan: Mapped[int] = mapped_column(Integer)
+    demerits: Mapped[int] = mapped_column(Integer)
+    event_id: Mapped[str] = mapped_column(String(64), unique=True)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

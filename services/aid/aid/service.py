@@ -1,21 +1,31 @@
 """Student aid (学生工作处), window 2: policy consultation and aid applications."""
+import logging
+
+from marshmallow import ValidationError
+from nameko.events import event_handler
 from nameko.rpc import rpc
 
 from osac_shared import cases as engine
-from osac_shared.auth import A_POST, require_role
+from osac_shared.auth import A_POST, require_actor, require_role
+from osac_shared.contracts import read_event
 from osac_shared.errors import DomainError
+from osac_shared.outbox import first_time
 from osac_shared.service import CaseService
 
-from . import domain
+from . import domain, wages
 from .awards import check_no_conflict, record_award
 from .catalogue import ITEMS
-from .dependencies import WorkCalendar
+from .dependencies import WorkCalendar, WorkStudyBaseRate
+
+log = logging.getLogger(__name__)
 
 
 class AidService(CaseService):
     """Boundary: the CaseService RPCs (catalogue, submit_case, get_case, list_cases, act,
-    expedite, health, ping) plus ``programmes`` and ``record_committee_decision``. No event
-    handlers; emits the case.* events and ``aid.awarded`` (through the outbox) on an award.
+    expedite, health, ping) plus ``programmes``, ``record_committee_decision`` and
+    ``work_study_rate(assistant_id, month)``. Event handler: ``on_wage_adjusted`` (hall
+    "hall.wage_adjusted": a B-post assistant's month at a reduced hourly rate). Emits the
+    case.* events and ``aid.awarded`` (through the outbox) on an award.
 
     Review: B accepts -> A approves (stage "committee") -> the A post records the committee's
     decision (stage "public_notice" until ``notice_until``) -> complete pays the award."""
@@ -24,6 +34,7 @@ class AidService(CaseService):
     FORMS = domain.FORMS
 
     calendar = WorkCalendar()
+    base_rate = WorkStudyBaseRate()
 
     def clean_form(self, item, form):
         form = super().clean_form(item, form)
@@ -90,3 +101,23 @@ class AidService(CaseService):
                        correlation_id=self.correlation_id)
         self.db.commit()
         return self.to_dict(case)
+
+    # ---- work-study wages of the hall's student assistants -------------------------------
+    @rpc
+    def work_study_rate(self, assistant_id, month):
+        """The assistant's hourly rate (yuan) for a month: base, minus any adjustment."""
+        wages.check_query(require_actor(self.actor), assistant_id, month)
+        return wages.rate_for(self.db, assistant_id, month, self.base_rate)
+
+    @event_handler("hall", "hall.wage_adjusted")
+    def on_wage_adjusted(self, payload):
+        """Record the month's reduced rate, once per event and once per assistant-month."""
+        try:
+            event = read_event(payload)
+        except ValidationError as err:
+            log.warning("hall.wage_adjusted rejected, breaks the contract: %s", err.messages)
+            return
+        if not first_time(self.db, event["event_id"], "aid.on_wage_adjusted"):
+            return
+        wages.record(self.db, event, self.clock())
+        self.db.commit()

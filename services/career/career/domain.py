@@ -3,8 +3,8 @@ agreement reissue and breach, employment-subsidy eligibility and the startup-par
 from datetime import date
 
 from marshmallow import Schema, fields, validate
-from osac_shared.forms import IsoDate
 
+from osac_shared.forms import IsoDate
 
 OPEN_OR_DONE = ("submitted", "accepted", "returned", "resubmitted", "processing", "completed")
 STUDENT_ID = r"^[0-9]{10}$"

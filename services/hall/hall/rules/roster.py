@@ -37,6 +37,17 @@ def clean_post(window, staff_id, post, name):
             "department": WINDOWS[window].department, "name": str(name or "")[:64]}
 
 
+def parse_day(value, field="date", errors=None):
+    """A "YYYY-MM-DD" date; with ``errors`` the problem is noted there, else raised."""
+    try:
+        return value if isinstance(value, date) else date.fromisoformat(str(value))
+    except ValueError:
+        message = "日期须写作 YYYY-MM-DD / a date like 2026-12-07"
+        if errors is None:
+            raise validation_failed({field: message})
+        errors[field] = message
+
+
 def _time(value, field, errors):
     try:
         return value if isinstance(value, time) else time.fromisoformat(str(value))
@@ -47,10 +58,7 @@ def _time(value, field, errors):
 def clean_shift(day, start, end, window, staff_id, b_posts):
     """A shift of a B post at a window: ``b_posts`` are the window's B post ids."""
     errors = {}
-    try:
-        day = day if isinstance(day, date) else date.fromisoformat(str(day))
-    except ValueError:
-        errors["date"] = "日期须写作 YYYY-MM-DD / a date like 2026-12-07"
+    day = parse_day(day, "date", errors)
     start, end = _time(start, "start", errors), _time(end, "end", errors)
     if start and end and start >= end:
         errors["end"] = "结束时间须晚于开始时间 / end must be after start"
