@@ -7,7 +7,9 @@ boundary, and a test moving the platform's clock (CLOCK_FILE) must not log every
 """
 import hashlib
 import hmac
+import random
 import secrets
+import time
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 
@@ -173,9 +175,12 @@ def remember_key(session, username, key, case_id, now):
 # ---- start-up ------------------------------------------------------------------------
 def init_db(engine, seed, now):
     """Create the tables and (optionally) the demo accounts. Every gunicorn worker runs this
-    at start; on PostgreSQL an advisory lock makes them take turns, on SQLite a lost race to
-    create a table is retried once."""
-    for attempt in (1, 2):
+    at start; on PostgreSQL an advisory lock makes them take turns, on SQLite a worker that
+    lost the race (another worker created a table or an account first) tries again shortly,
+    and then finds the other's work done."""
+    for attempt in range(1, 6):
+        if attempt > 1:
+            time.sleep(random.uniform(0.1, 0.5) * attempt)
         try:
             with engine.begin() as conn:
                 if conn.dialect.name == "postgresql":
@@ -187,5 +192,5 @@ def init_db(engine, seed, now):
                         session.flush()
             return
         except (OperationalError, IntegrityError):
-            if attempt == 2:
+            if attempt == 5:
                 raise
