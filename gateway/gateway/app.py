@@ -14,6 +14,7 @@ from flask import Flask, current_app, g, jsonify, request
 from sqlalchemy.orm import sessionmaker
 from werkzeug.exceptions import UnsupportedMediaType
 
+from osac_shared import observability
 from osac_shared.clock import clock_from_config, system_now
 from osac_shared.db import make_engine
 from osac_shared.errors import forbidden, unauthenticated
@@ -86,7 +87,9 @@ def _ensure_sqlite_dir(url):
 def create_app(settings=None):
     settings = settings or Settings.from_env()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    observability.configure_logging("gateway")       # JSON lines (LOG_FORMAT=text: plain)
     app = Flask(__name__)
+    observability.instrument_flask(app, lambda: g.get("correlation_id"))   # + GET /metrics
     app.config.update(SECRET_KEY=settings.secret_key, JSON_AS_ASCII=False,
                       MAX_CONTENT_LENGTH=1024 * 1024)
     app.json.ensure_ascii = False
@@ -99,11 +102,14 @@ def create_app(settings=None):
     engine.dispose()          # no connection made here outlives a fork (gunicorn --preload)
     app.extensions["osac"] = State(settings, Clients(settings),
                                    sessionmaker(bind=engine, expire_on_commit=False), clock)
+    observability.instrument_clients(app.extensions["osac"].clients)
 
     @app.before_request
     def before():
-        given = request.headers.get(CORRELATION_HEADER, "")
+        given = request.headers.get(observability.REQUEST_ID_HEADER) or \
+            request.headers.get(CORRELATION_HEADER, "")
         g.correlation_id = given if _CORRELATION_RE.match(given) else uuid.uuid4().hex
+        observability.bind_correlation_id(g.correlation_id)
         if request.method == "POST" and request.path.startswith("/api/") \
                 and not request.is_json and not security.is_upload(request.path):
             raise UnsupportedMediaType()
@@ -111,6 +117,7 @@ def create_app(settings=None):
     @app.after_request
     def after(response):
         response.headers[CORRELATION_HEADER] = g.get("correlation_id", "")
+        response.headers[observability.REQUEST_ID_HEADER] = g.get("correlation_id", "")
         response.headers["X-Content-Type-Options"] = "nosniff"
         if request.path.startswith("/api/"):
             response.headers["Cache-Control"] = "no-store"
@@ -135,5 +142,11 @@ def create_app(settings=None):
     app.register_blueprint(money_bp)
     from .sso import bp as sso_bp
     app.register_blueprint(sso_bp)
+    from .ui import bp as ui_bp          # the web UI (/ui)
+    app.register_blueprint(ui_bp)
+    from .hall_api import bp as hall_bp  # the hall office (/api/hall)
+    app.register_blueprint(hall_bp)
+    from .sla_api import bp as sla_bp    # deadlines: calendar, SLA report, at-risk
+    app.register_blueprint(sla_bp)
     security.init_app(app)    # CSRF, throttling, audit log, uploads (gateway/security.py)
     return app

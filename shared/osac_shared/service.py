@@ -35,6 +35,7 @@ from .db import Database
 from .errors import DomainError, forbidden, validation_failed, marshmallow_fields, not_found
 from .masking import LogMasking, mask_case
 from .notices import NoticeViolation
+from .observability import Metrics
 from .outbox import OutboxRelay
 
 MAX_FORM_FIELDS = 50
@@ -103,6 +104,7 @@ class CaseService:
     actor = CurrentActor()
     correlation_id = CorrelationId()
     log_masking = LogMasking()      # personal numbers masked in this process's logs
+    metrics = Metrics()             # Prometheus metrics, JSON logs (osac_shared.observability)
 
     # ---- hooks -------------------------------------------------------------------------
     def clean_form(self, item, form):
@@ -173,6 +175,7 @@ class CaseService:
     @rpc
     def submit_case(self, item_code, materials=None, form=None, idempotency_key=None,
                     green_reason=""):
+        require_actor(self.actor)               # 401 before anything else runs
         item = self.item(item_code)
         now = self.clock()
         existing = engine.find_by_idempotency_key(self.db, (self.actor or {}).get("id"),

@@ -1,0 +1,417 @@
+"""Every string the web UI shows, Chinese first with English beside it (pure data + lookups).
+
+``t(key, lang, **values)`` formats one message; templates call it as ``_("key")``. The language
+is "zh" unless the visitor chose ``?lang=en`` (remembered in the ``osac_lang`` cookie).
+Catalogue data (item names, materials) comes from the services with its own ``*_en`` fields;
+``pick(obj, "name", lang)`` chooses between them.
+"""
+from datetime import datetime
+
+from osac_shared.clock import TZ
+from osac_shared.lifecycle import ACTION_ZH, STATUS_ZH
+from osac_shared.registry import DEPARTMENT_EN, DEPARTMENT_ZH
+
+LANGS = ("zh", "en")
+DEFAULT = "zh"
+COOKIE = "osac_lang"
+
+MESSAGES = {
+    # layout
+    "site.title": ("一站式学生事务中心", "One-Stop Student Affairs Center"),
+    "skip": ("跳到主要内容", "Skip to main content"),
+    "nav.label": ("主导航", "Main navigation"),
+    "nav.guide": ("办事指南", "Service guide"),
+    "nav.my": ("我的事项", "My affairs"),
+    "nav.notifications": ("通知", "Notifications"),
+    "nav.complaint": ("投诉建议", "Complaints"),
+    "nav.repair": ("宿舍报修", "Report a repair"),
+    "nav.window": ("窗口受理（B岗）", "Window queue (B post)"),
+    "nav.approvals": ("集中办理（A岗）", "Processing (A post)"),
+    "nav.desk": ("咨询台", "Consultation desk"),
+    "nav.director": ("大厅主任看板", "Director's dashboard"),
+    "nav.login": ("登录", "Log in"),
+    "nav.logout": ("退出", "Log out"),
+    "lang.switch": ("English", "中文"),
+    "lang.switch_label": ("Switch to English", "切换到中文"),
+    "hours.banner": ("全天候网上受理；B岗受理 08:30–17:30，A岗集中办理 15:30–17:30（工作日）",
+                     "Online all day; B posts accept 08:30–17:30, A posts process 15:30–17:30 "
+                     "(working days)"),
+    "signed_in_as": ("当前用户：{name}（{role}）", "Signed in as {name} ({role})"),
+    "unavailable": ("以下部门暂时无法访问，其内容稍后再显示：{names}",
+                    "These departments cannot be reached right now; their part will be back "
+                    "later: {names}"),
+    "stale": ("以下部门暂时无法访问，显示的是最近一次的办事指南：{names}",
+              "These departments cannot be reached; showing their last known guide: {names}"),
+    "part_unavailable": ("{name}暂时无法访问，这部分稍后再显示；其他内容不受影响。",
+                         "{name} cannot be reached right now; this part will be back later. "
+                         "Everything else works."),
+    "pager.label": ("分页", "Pages"),
+    "pager.prev": ("上一页", "Previous"),
+    "pager.next": ("下一页", "Next"),
+    "pager.of": ("第 {page} 页，共 {pages} 页（{total} 条）", "Page {page} of {pages} ({total})"),
+    "none": ("暂无", "None"),
+    "yes": ("是", "Yes"),
+    "no": ("否", "No"),
+    "optional": ("可选", "optional"),
+    "required": ("必填", "required"),
+    "submit": ("提交", "Submit"),
+    "save": ("保存", "Save"),
+    "back": ("返回", "Back"),
+    "details": ("详情", "Details"),
+    "confirm": ("确定要这样做吗？", "Are you sure?"),
+    "colon": ("：", ": "),
+    "sep": ("、", ", "),
+    "count": ("（{n}）", " ({n})"),
+    "required_mark": ("（必填）", " (required)"),
+    "form.choose": ("请选择", "Choose"),
+    "badge.green": ("绿色通道", "Green channel"),
+    # login
+    "login.title": ("登录", "Log in"),
+    "login.username": ("学号 / 工号", "Student or staff number"),
+    "login.password": ("密码", "Password"),
+    "login.button": ("登录", "Log in"),
+    "login.failed": ("用户名或密码错误，请核对后重试", "Wrong username or password; check and try "
+                                               "again"),
+    "login.needed": ("请先登录后再继续", "Please log in to continue"),
+    "login.demo": ("演示账号：学生 2026000001，各部门 B岗如 logistics_b，A岗如 logistics_a，"
+                   "咨询台 desk，主任 director；密码均为 demo1234。",
+                   "Demo accounts: student 2026000001, B posts e.g. logistics_b, A posts e.g. "
+                   "logistics_a, desk, director; password demo1234."),
+    "logged_out": ("您已退出登录", "You are logged out"),
+    # errors
+    "error.title": ("出错了", "Something went wrong"),
+    "error.csrf": ("页面已过期或来源不明，请返回上一页刷新后重新提交。",
+                   "This form has expired or did not come from this site; go back, reload the "
+                   "page and submit again."),
+    "error.forbidden": ("您的账号没有权限打开此页面；请用对应岗位的账号登录。",
+                        "Your account may not open this page; log in with the right post."),
+    "error.not_found": ("没有找到该事项，请从“我的事项”进入。", "No such case; open it from My "
+                                                       "affairs."),
+    "error.fix": ("请按以下提示修改后重新提交：", "Please correct the following and submit again:"),
+    "error.home": ("回到办事指南", "Back to the service guide"),
+    # guide
+    "guide.title": ("办事指南", "Service guide"),
+    "guide.search": ("搜索事项", "Search services"),
+    "guide.search_hint": ("输入关键字，如：证明、报修、奖学金", "Keywords, e.g. certificate, "
+                                                        "repair, scholarship"),
+    "guide.window": ("窗口", "Window"),
+    "guide.department": ("部门", "Department"),
+    "guide.all": ("全部", "All"),
+    "guide.find": ("查找", "Search"),
+    "guide.results": ("共找到 {n} 项", "{n} services found"),
+    "guide.nothing": ("没有找到符合条件的事项，请换个关键字或查看全部。",
+                      "Nothing matches; try another keyword or show all."),
+    "guide.window_n": ("{n}号窗口 · {name}", "Window {n} · {name}"),
+    "guide.limit": ("办结时限", "Completion limit"),
+    "guide.post": ("办理岗位", "Handled by"),
+    "guide.post_A": ("A岗（窗口教师审批）", "A post (teacher approves)"),
+    "guide.post_B": ("B岗（学生助理当场办理）", "B post (student assistant)"),
+    "guide.materials": ("所需材料", "Materials"),
+    "guide.no_materials": ("无需提交材料", "No materials needed"),
+    "guide.mandatory": ("必交", "required"),
+    "guide.place": ("办理地点", "Place"),
+    "guide.hours": ("办理时间", "Hours"),
+    "guide.green": ("可走绿色通道（紧急情况优先办理）", "Green channel available (urgent cases "
+                                                 "first)"),
+    "guide.due_now": ("如现在提交，预计 {due} 前办结", "If you submit now, it is due by {due}"),
+    "guide.due_flagged": ("（该日期超出已确认的校历，仅供参考）", "(beyond the confirmed calendar; "
+                                                        "indicative only)"),
+    "guide.apply": ("在线申请", "Apply online"),
+    "guide.ask": ("在线咨询", "Ask online"),
+    "guide.report": ("在线提交", "Report online"),
+    # apply
+    "apply.title": ("在线申请：{name}", "Apply: {name}"),
+    "apply.materials": ("材料（请勾选已备齐的材料）", "Materials (tick those you provide)"),
+    "apply.form": ("申请信息", "Application details"),
+    "apply.details": ("具体情况说明", "Details"),
+    "apply.details_hint": ("请写清楚您要办理的事情和相关情况", "Describe what you need and the "
+                                                          "circumstances"),
+    "apply.question": ("您的问题", "Your question"),
+    "apply.green": ("申请绿色通道的理由（紧急时填写，否则留空）", "Reason for the green channel "
+                                                          "(only if urgent)"),
+    "apply.structured": ("请按格式填写 JSON，例如：{example}", "Enter JSON, e.g. {example}"),
+    "apply.list_hint": ("每行一个", "One per line"),
+    "apply.checklist": ("请一次性补齐以下内容（共 {n} 项）：", "Please fix all of the following at "
+                                                       "once ({n} items):"),
+    "apply.missing_material": ("必交材料，请准备好后勾选", "required; tick it once you have it"),
+    "apply.sent": ("已提交，事项编号 {id}。您可以在“我的事项”中查看进度。",
+                   "Submitted as {id}. Follow it in My affairs."),
+    "apply.window_only": ("该事项的部分信息需要到窗口办理：{label}", "Part of this item is "
+                                                           "handled at the window: {label}"),
+    "apply.staff_only": ("只有学生本人可以在线申请；请用学生账号登录。", "Only students apply "
+                                                                "online; log in as a student."),
+    # my affairs
+    "my.title": ("我的事项", "My affairs"),
+    "my.empty": ("您还没有办理中的事项。可以从办事指南开始。", "You have no cases yet; start from "
+                                                      "the service guide."),
+    "my.item": ("事项", "Service"),
+    "my.status": ("状态", "Status"),
+    "my.submitted": ("提交时间", "Submitted"),
+    "my.due": ("办结期限", "Due"),
+    "my.left": ("剩余时间", "Time left"),
+    "my.case_id": ("事项编号", "Case number"),
+    "my.open": ("查看", "Open"),
+    "left.days": ("还剩 {d} 天 {h} 小时", "{d} d {h} h left"),
+    "left.hours": ("还剩 {h} 小时 {m} 分", "{h} h {m} min left"),
+    "left.over": ("已超期 {h} 小时", "{h} h overdue"),
+    "left.done_on_time": ("按时办结", "Finished on time"),
+    "left.done_late": ("超期办结", "Finished late"),
+    "left.paused": ("退回补正中，计时暂停", "Paused while returned to you"),
+    "left.unknown": ("期限计算中", "Deadline being computed"),
+    # case
+    "case.title": ("事项详情", "Case"),
+    "case.timeline": ("办理进度", "Progress"),
+    "case.notice": ("补正通知（一次性告知）", "What to add or correct (one-time notice)"),
+    "case.notices_before": ("历次补正通知（{n}）", "Earlier notices ({n})"),
+    "case.notice_missing": ("需补交的材料", "Materials to add"),
+    "case.notice_correct": ("需更正的材料", "Materials to correct"),
+    "case.notice_deadline": ("请在 {date} 前补正", "Please fix it by {date}"),
+    "case.notice_reason": ("说明", "Note"),
+    "case.refused": ("不予办理的理由", "Reason for refusal"),
+    "case.refer": ("请到以下部门办理：{dept}", "Please go to: {dept}"),
+    "case.form": ("申请信息", "Application details"),
+    "case.materials": ("已提交材料", "Materials given"),
+    "case.resubmit": ("补正后重新提交", "Resubmit after correcting"),
+    "case.resubmit_hint": ("勾选您这次补交或更正的材料", "Tick what you add or replace now"),
+    "case.resubmitted": ("已重新提交，请等待窗口受理", "Resubmitted; the window will pick it up"),
+    "case.withdraw": ("撤回申请", "Withdraw"),
+    "case.withdrawn": ("已撤回", "Withdrawn"),
+    "case.rate": ("评价本次服务", "Rate this service"),
+    "case.rate_satisfied": ("满意", "Satisfied"),
+    "case.rate_unsatisfied": ("不满意", "Not satisfied"),
+    "case.rate_comment": ("意见或建议（可不填）", "Comment (optional)"),
+    "case.rated": ("感谢您的评价", "Thank you for your rating"),
+    "case.complain": ("对本事项投诉", "Complain about this case"),
+    "case.overdue_complain": ("维修已超过48小时，投诉逾期", "Repair overdue: complain"),
+    "case.overdue_text": ("投诉内容", "Your complaint"),
+    "case.complained": ("投诉已提交，事项编号 {id}", "Complaint filed as {id}"),
+    "case.green": ("绿色通道：{reason}", "Green channel: {reason}"),
+    "case.asked_for": ("需补正", "asked for"),
+    "history.by": ("{who}", "{who}"),
+    # staff
+    "staff.accept": ("受理", "Accept"),
+    "staff.approve": ("审批通过", "Approve"),
+    "staff.complete": ("办结", "Complete"),
+    "staff.reject": ("不予办理", "Reject"),
+    "staff.reason": ("理由（学生可见）", "Reason (the student sees it)"),
+    "staff.note": ("备注（可不填）", "Note (optional)"),
+    "staff.return": ("退回补正（一次性告知全部问题）", "Return for correction (tell everything "
+                                                    "at once)"),
+    "staff.provided": ("已提交", "provided"),
+    "staff.return_short": ("退回补正", "Return"),
+    "staff.return_missing": ("缺少（勾选）", "Missing (tick)"),
+    "staff.return_wrong": ("有误之处（填写即表示需更正）", "What is wrong (fill in to ask for a "
+                                                          "correction)"),
+    "staff.return_deadline": ("补正期限", "Deadline to fix"),
+    "staff.return_reason": ("退回说明（学生可见）", "Explanation (the student sees it)"),
+    "staff.expedite": ("开启绿色通道", "Use the green channel"),
+    "staff.expedite_reason": ("绿色通道理由", "Reason for the green channel"),
+    "staff.done": ("已{action}：{id}", "{id}: {action}"),
+    "staff.queue_new": ("待受理（新提交/重新提交）", "To accept (new / resubmitted)"),
+    "staff.queue_returned": ("已退回、等待学生补正", "Returned, waiting for the student"),
+    "staff.queue_waiting": ("已受理、等待办理", "Accepted, waiting"),
+    "staff.queue_processing": ("办理中", "Processing"),
+    "staff.delegated": ("A岗已授权B岗审批的事项", "Items the A post delegated to you"),
+    "staff.empty": ("没有事项", "No cases"),
+    "staff.student": ("学生", "Student"),
+    "staff.green_first": ("绿色通道事项排在最前，其余按期限先后", "Green-channel cases first, then "
+                                                          "by deadline"),
+    "staff.delegations": ("授权B岗审批", "Delegate approval to B posts"),
+    "staff.delegate_on": ("授权", "Delegate"),
+    "staff.delegate_off": ("收回授权", "Take back"),
+    "staff.delegate_state_on": ("已授权", "Delegated"),
+    "staff.delegate_state_off": ("未授权", "Not delegated"),
+    "staff.delegations_saved": ("授权已更新", "Delegation updated"),
+    "handover.title": ("交接班登记", "Shift hand-over register"),
+    "handover.window": ("窗口", "Window"),
+    "handover.to": ("接班B岗（账号）", "Next B post (username)"),
+    "handover.cases": ("未办结事项", "Open cases"),
+    "handover.note": ("交接说明", "Hand-over note"),
+    "handover.submit": ("登记交接", "Register hand-over"),
+    "handover.pending": ("待我确认的交接", "Hand-overs waiting for me"),
+    "handover.confirm": ("确认接班", "Confirm"),
+    "handover.saved": ("交接已登记", "Hand-over registered"),
+    "handover.confirmed": ("已确认接班", "Hand-over confirmed"),
+    "handover.unconfirmed": ("未确认的交接登记", "Hand-overs not yet confirmed"),
+    "handover.age": ("已等待 {m} 分钟", "waiting {m} min"),
+    "handover.from": ("交班人", "From"),
+    # desk
+    "desk.title": ("咨询台 · 首问负责", "Consultation desk · first-question responsibility"),
+    "desk.new": ("登记首问", "Record a first question"),
+    "desk.student": ("提问学生学号", "Student number"),
+    "desk.channel": ("来访方式", "Channel"),
+    "desk.question": ("问题内容", "Question"),
+    "desk.department": ("责任部门", "Responsible department"),
+    "desk.record": ("登记", "Record"),
+    "desk.recorded": ("已登记首问", "Question recorded"),
+    "desk.list": ("问题跟踪", "Follow-up"),
+    "desk.refer": ("转交", "Refer"),
+    "desk.refer_to": ("转交部门", "Refer to"),
+    "desk.refer_note": ("转交说明", "Note"),
+    "desk.referred": ("已转交", "Referred"),
+    "desk.feedback": ("反馈给学生的答复", "Feedback given to the student"),
+    "desk.follow_up": ("记录反馈", "Record feedback"),
+    "desk.followed": ("已记录反馈", "Feedback recorded"),
+    "desk.filter": ("状态", "Status"),
+    "channel.on_site": ("现场", "In person"),
+    "channel.phone": ("电话", "Phone"),
+    "channel.email": ("邮件", "Email"),
+    "channel.wechat": ("微信", "WeChat"),
+    "qstatus.open": ("已登记", "Recorded"),
+    "qstatus.referred": ("已转办", "Referred"),
+    "qstatus.answered": ("部门已答复", "Answered by the department"),
+    "qstatus.closed": ("已反馈学生", "Feedback given"),
+    "desk.answer": ("部门答复", "Department's answer"),
+    "desk.referred_to_us": ("转办给本部门的咨询（一个工作日内答复）", "Questions referred to us "
+                                                               "(answer within a working day)"),
+    "desk.answer_button": ("提交答复", "Send the answer"),
+    "desk.answered": ("答复已提交，咨询台将反馈给学生", "Answer sent; the desk tells the student"),
+    "desk.owner": ("首问责任人", "Owner"),
+    # director
+    "dir.title": ("大厅主任看板", "Hall director's dashboard"),
+    "dir.month": ("月份", "Month"),
+    "dir.show": ("查看", "Show"),
+    "dir.on_time": ("各窗口按时办结率（目标100%）", "On-time rate per window (target 100%)"),
+    "dir.satisfaction": ("各窗口满意度（目标96%）", "Satisfaction per window (target 96%)"),
+    "dir.breaches": ("各窗口超期事项数", "Breaches per window"),
+    "dir.per_hour": ("一天中各时段的提交量", "Cases submitted per hour of the day"),
+    "dir.report": ("时限报表", "Deadline report"),
+    "dir.sunshine": ("阳光窗口评比", "Sunshine Window ranking"),
+    "dir.total": ("事项数", "Cases"),
+    "dir.met": ("按时", "On time"),
+    "dir.late": ("超期办结", "Late"),
+    "dir.breached": ("超期未结", "Overdue"),
+    "dir.open": ("办理中", "Open"),
+    "dir.rate": ("按时率", "On-time rate"),
+    "dir.overall": ("总体按时率：{rate}（{total} 件）", "Overall on-time rate: {rate} ({total} "
+                                                      "cases)"),
+    "dir.breach_list": ("超期事项", "Breaches"),
+    "dir.no_data": ("本月暂无数据", "No data this month"),
+    "dir.target": ("目标 {v}", "target {v}"),
+    "dir.window": ("{n}号窗口", "Win {n}"),
+    "dir.no_data_short": ("无数据", "no data"),
+    "dir.hour": ("{h}时", "{h}:00"),
+    "dir.rank": ("名次", "Rank"),
+    "dir.score": ("得分", "Score"),
+    # notifications
+    "note.title": ("通知", "Notifications"),
+    "note.empty": ("暂无通知", "No notifications"),
+    "note.returned": ("{item}：需要补正，请在期限内一次补齐", "{item}: returned; please add or "
+                                                          "correct what is listed"),
+    "note.approved": ("{item}：已审批通过，正在办理", "{item}: approved, being processed"),
+    "note.completed": ("{item}：已办结，欢迎评价", "{item}: finished; please rate it"),
+    "note.rejected": ("{item}：不予办理，请查看理由", "{item}: refused; see the reason"),
+    "note.accepted": ("{item}：窗口已受理", "{item}: accepted by the window"),
+    "note.due_soon": ("{item}：距办结期限不足 {h} 小时", "{item}: less than {h} hours to the "
+                                                         "deadline"),
+    "note.overdue": ("{item}：已超过办结期限，可投诉", "{item}: past the deadline; you may "
+                                                      "complain"),
+    "note.fix_by": ("{item}：补正期限 {date}", "{item}: fix it by {date}"),
+}
+
+UNIT_EN = {"working_days": "working days", "working_hours": "working hours",
+           "calendar_hours": "hours"}
+UNIT_ZH = {"working_days": "个工作日", "working_hours": "个工作小时", "calendar_hours": "小时"}
+STATUS_EN = {"submitted": "Submitted", "accepted": "Accepted", "returned": "Returned for "
+             "correction", "resubmitted": "Resubmitted", "processing": "Processing",
+             "completed": "Completed", "rejected": "Refused", "withdrawn": "Withdrawn"}
+ACTION_EN = {"submit": "Submitted", "accept": "Accepted", "return": "Returned for correction",
+             "resubmit": "Resubmitted", "approve": "Approved", "complete": "Completed",
+             "reject": "Refused", "withdraw": "Withdrawn", "expedite": "Green channel"}
+HISTORY_ZH = {**ACTION_ZH, "submit": "提交申请", "expedite": "开启绿色通道"}
+ROLE_EN = {"student": "student", "b_post": "B post", "a_post": "A post", "desk": "desk",
+           "director": "director", "committee": "committee", "system": "system"}
+ROLE_ZH_SHORT = {"student": "学生", "b_post": "B岗", "a_post": "A岗", "desk": "咨询台",
+                 "director": "主任", "committee": "管理委员会", "system": "系统"}
+# choice codes that the services list without a Chinese label
+CHOICE_ZH = {"water": "水路", "electricity": "电路", "door_window": "门窗", "furniture": "家具",
+             "bathroom": "卫浴", "air_conditioner": "空调", "other": "其他",
+             "fire": "消防", "public_order": "治安", "traffic": "交通",
+             "personal_info": "个人信息", "course": "课程", "grade": "成绩",
+             "reissue": "补办", "register": "注册", "complaint": "投诉", "suggestion": "建议",
+             "in": "转入", "out": "转出", "self": "本人", "parent": "父母", "spouse": "配偶",
+             "new": "新办", "replace_damaged": "损坏换卡", "cannot_login": "无法登录",
+             "no_connection": "无法连接", "port_damaged": "网口损坏", "slow": "网速慢",
+             "wifi": "无线网络", "grant": "助学金", "loan": "助学贷款", "scholarship": "奖学金",
+             "subsidy": "困难补助", "waiver": "学费减免", "work_study": "勤工助学",
+             "accounting": "会计学", "computer_science": "计算机科学与技术", "english": "英语",
+             "industrial_design": "工业设计", "mechanical_engineering": "机械工程",
+             "software_engineering": "软件工程", "challenge-cup": "“挑战杯”课外学术科技作品竞赛",
+             "challenge-cup-business": "“挑战杯”创业计划竞赛", "innovation": "创新创业竞赛",
+             "math-modeling": "数学建模竞赛"}
+
+
+def norm(lang):
+    return lang if lang in LANGS else DEFAULT
+
+
+def t(key, lang=DEFAULT, **values):
+    """The message ``key`` in ``lang`` with ``values`` filled in; an unknown key shows itself
+    (a visible bug, never a crash)."""
+    pair = MESSAGES.get(key)
+    text = key if pair is None else pair[1 if lang == "en" else 0]
+    return text.format(**values) if values else text
+
+
+def pick(obj, field, lang):
+    """obj[field_en] in English when present, else obj[field_zh]."""
+    if not obj:
+        return ""
+    if lang == "en" and obj.get(f"{field}_en"):
+        return obj[f"{field}_en"]
+    return obj.get(f"{field}_zh") or obj.get(f"{field}_en") or ""
+
+
+def department(code, lang):
+    table = DEPARTMENT_EN if lang == "en" else DEPARTMENT_ZH
+    return table.get(code, code or "")
+
+
+def status(code, lang):
+    return (STATUS_EN if lang == "en" else STATUS_ZH).get(code, code)
+
+
+def action(code, lang):
+    return (ACTION_EN if lang == "en" else HISTORY_ZH).get(code, code)
+
+
+def role(code, lang):
+    return (ROLE_EN if lang == "en" else ROLE_ZH_SHORT).get(code, code)
+
+
+def limit(lim, lang):
+    """{"value": 3, "unit": "working_days"} -> "3个工作日" / "3 working days"."""
+    if not lim:
+        return ""
+    if lang == "en":
+        return f"{lim['value']} {UNIT_EN.get(lim['unit'], lim['unit'])}"
+    return f"{lim['value']}{UNIT_ZH.get(lim['unit'], lim['unit'])}"
+
+
+def choice(value, label_zh, lang):
+    """A form choice: the service's Chinese label (or ours), with the code in English."""
+    if value in DEPARTMENT_ZH:
+        return department(value, lang)
+    if lang == "en":
+        return str(value).replace("_", " ")
+    if label_zh and label_zh != value:
+        return label_zh
+    return CHOICE_ZH.get(value, value)
+
+
+def when(value, lang=DEFAULT):
+    """An ISO 8601 string or aware datetime as "2026-03-02 17:30" in Asia/Shanghai."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=TZ)
+    return value.astimezone(TZ).strftime("%Y-%m-%d %H:%M")
+
+
+def percent(rate):
+    return "—" if rate is None else f"{rate * 100:.1f}%".replace(".0%", "%")

@@ -1,0 +1,170 @@
+"""Staff pages: the B post's window queue and hand-over register, the A post's concentrated
+processing queue and delegations, and the case actions both post from a case or a queue."""
+from flask import flash, redirect, request, url_for
+from sqlalchemy import select
+
+from osac_shared.auth import A_POST, B_POST
+from osac_shared.errors import DomainError
+
+from . import accounts, i18n, ui_logic
+from .api import department_of_case
+from .app import current_user, db, state
+from .clients import ServiceUnavailable
+from .ui import _, bp, catalogue, ctx, flash_error, item_by_code, lang, login_required, render
+from .ui_student import deadlines_of, fan_out, perform
+
+PER_PAGE = 20
+BUCKETS = {"new": ("submitted", "resubmitted"), "returned": ("returned",),
+           "waiting": ("accepted",), "processing": ("processing",)}
+BUCKET_TITLE = {"new": "staff.queue_new", "returned": "staff.queue_returned",
+                "waiting": "staff.queue_waiting", "processing": "staff.queue_processing"}
+STAFF_ACTIONS = ("accept", "approve", "complete", "reject", "return", "expedite")
+
+
+def department_items(department):
+    items, _u, _s = catalogue()
+    return [i for i in items if i["department"] == department]
+
+
+def queue(department, buckets, page, show=None):
+    """{bucket: {"cases", "total"}} plus the failures, one fan-out for every list."""
+    calls = {b: (department, "list_cases", (), {"statuses": list(BUCKETS[b]),
+                                                "page": page if b == show else 1,
+                                                "per_page": PER_PAGE}) for b in buckets}
+    calls["delegations"] = (department, "delegations", (), {})
+    calls["handovers"] = ("hall", "list_hand_overs", (True,), {})
+    calls["referrals"] = ("hall", "list_questions", ("referred",), {"per_page": PER_PAGE})
+    ok, failed = fan_out(calls)
+    cases = [c for b in buckets for c in (ok.get(b) or {}).get("cases", [])]
+    deadlines, sla_down = deadlines_of(cases)
+    lists = {b: {"cases": ui_logic.queue_order(ok[b]["cases"], deadlines),
+                 "total": ok[b]["total"]} for b in buckets if b in ok}
+    return lists, ok, failed, deadlines, sla_down
+
+
+def delegations_for(ok, user):
+    rows = ok.get("delegations")
+    if rows is None:
+        return None
+    return {d["item_code"] for d in rows if d.get("b_post_id") in ("*", user.username)}
+
+
+@bp.get("/window")
+@login_required(B_POST, A_POST)
+def window():
+    user = current_user()
+    show = request.args.get("show")
+    show = show if show in BUCKETS else None
+    page = max(1, request.args.get("page", 1, type=int))
+    buckets = [show] if show else list(BUCKETS)
+    lists, ok, failed, deadlines, sla_down = queue(user.department, buckets, page, show)
+    delegated = delegations_for(ok, user) or set()
+    actions = {c["id"]: ui_logic.staff_actions(c, user.role, delegated)
+               for b in lists.values() for c in b["cases"]}
+    items = department_items(user.department)
+    b_posts = db().scalars(select(accounts.User.username).where(
+        accounts.User.role == B_POST, accounts.User.department == user.department)).all()
+    open_ids = [c["id"] for b in lists.values() for c in b["cases"]
+                if c["status"] not in ui_logic.FINISHED]
+    handovers = ok.get("handovers")
+    if isinstance(handovers, dict):
+        handovers = handovers.get("hand_overs") or handovers.get("items") or []
+    referrals = [q for q in (ok.get("referrals") or {}).get("questions", [])
+                 if q.get("to_department") == user.department]
+    return render("window.html", lists=lists, referrals=referrals, buckets=buckets,
+                  titles=BUCKET_TITLE,
+                  show=show, page=page, per_page=PER_PAGE, deadlines=deadlines,
+                  actions=actions, delegated=sorted(delegated), items=items,
+                  windows=sorted({i["window"] for i in items}), b_posts=b_posts,
+                  open_ids=open_ids, handovers=handovers, now=state().clock(),
+                  department_down=any(b in failed for b in buckets),
+                  hall_down="handovers" in failed, sla_down=sla_down)
+
+
+@bp.get("/approvals")
+@login_required(A_POST)
+def approvals():
+    user = current_user()
+    page = max(1, request.args.get("page", 1, type=int))
+    ok, failed = fan_out({
+        "queue": (user.department, "list_cases", (), {"statuses": ["accepted", "processing"],
+                                                      "page": page, "per_page": PER_PAGE}),
+        "delegations": (user.department, "delegations", (), {})})
+    cases = (ok.get("queue") or {}).get("cases", [])
+    deadlines, sla_down = deadlines_of(cases)
+    cases = ui_logic.queue_order(cases, deadlines)
+    now = state().clock()
+    left = {c["id"]: ui_logic.time_left(c, deadlines.get(c["id"]), now, lang()) for c in cases}
+    delegation_rows = ok.get("delegations")
+    delegated = {d["item_code"] for d in delegation_rows or [] if d.get("b_post_id") == "*"}
+    a_items = [i for i in department_items(user.department) if i.get("post") == "A"]
+    total = (ok.get("queue") or {}).get("total", 0)
+    return render("approvals.html", cases=cases, deadlines=deadlines, left=left,
+                  actions={c["id"]: ui_logic.staff_actions(c, A_POST, ()) for c in cases},
+                  page=page, pages=max(1, -(-total // PER_PAGE)), total=total,
+                  queue_down="queue" in failed, sla_down=sla_down,
+                  can_delegate=delegation_rows is not None, delegated=delegated,
+                  a_items=a_items)
+
+
+# ---- writes -------------------------------------------------------------------------------
+@bp.post("/cases/<case_id>/act")
+@login_required(B_POST, A_POST)
+def act(case_id):
+    department = department_of_case(case_id)
+    action = request.form.get("action", "")
+    if action not in STAFF_ACTIONS:
+        return render("error.html", 400, message=_("error.fix"))
+    reason = request.form.get("reason", "").strip()[:2000]
+    done = _("staff.done", action=i18n.action(action, lang()), id=case_id)
+    if action == "expedite":
+        return perform(case_id, department, "expedite", (case_id, reason), done)
+    kwargs = {"reason": reason}
+    if action == "return":
+        item = item_by_code(request.form.get("item_code", "")) or {"materials": []}
+        kwargs["reason"], kwargs["notice"] = ui_logic.return_notice(item, request.form)
+    return perform(case_id, department, "act", (case_id, action), done, **kwargs)
+
+
+def write_and_back(service, method, args, done, back):
+    try:
+        state().clients.call(service, method, *args, write=True, **ctx())
+        flash(done, "ok")
+    except (DomainError, ServiceUnavailable) as exc:
+        flash_error(exc)
+    return redirect(back)
+
+
+@bp.post("/delegations")
+@login_required(A_POST)
+def delegate():
+    user = current_user()
+    return write_and_back(user.department, "delegate",
+                          (request.form.get("item_code", ""),
+                           request.form.get("enabled") == "1"),
+                          _("staff.delegations_saved"), url_for("ui.approvals"))
+
+
+@bp.post("/referrals/<int:question_id>/answer")
+@login_required(B_POST, A_POST)
+def answer_referral(question_id):
+    return write_and_back("hall", "answer_referral",
+                          (question_id, request.form.get("answer", "").strip()[:2000]),
+                          _("desk.answered"), url_for("ui.window"))
+
+
+@bp.post("/handover")
+@login_required(B_POST, A_POST)
+def hand_over():
+    f = request.form
+    return write_and_back("hall", "hand_over",
+                          (f.get("window", type=int), f.get("to_b_post", "").strip()[:64],
+                           f.getlist("open_case_ids"), f.get("note", "").strip()[:2000]),
+                          _("handover.saved"), url_for("ui.window"))
+
+
+@bp.post("/handover/<int:handover_id>/confirm")
+@login_required(B_POST, A_POST)
+def confirm_hand_over(handover_id):
+    return write_and_back("hall", "confirm_hand_over", (handover_id,),
+                          _("handover.confirmed"), url_for("ui.window"))

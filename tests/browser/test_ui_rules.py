@@ -1,0 +1,341 @@
+"""The web UI's rules as plain functions (no browser, no services): guide search, the posted
+form, the one checklist, time left, notifications, staff queues and buttons, the return
+notice, the dashboard's rows, the SVG charts, i18n, and the services' form descriptions."""
+from datetime import datetime, timedelta
+
+import pytest
+from marshmallow import Schema, fields, validate
+from werkzeug.datastructures import MultiDict
+
+from gateway import charts, i18n, ui_logic
+from osac_shared.clock import TZ
+from osac_shared.service import describe_form
+
+NOW = datetime(2026, 3, 2, 10, 0, tzinfo=TZ)           # a Monday, inside working hours
+EXCHANGE = {"code": "academic.exchange", "window": 5, "department": "academic",
+            "department_zh": "教务处", "department_en": "Academic Affairs", "kind": "application",
+            "name_zh": "交流生项目咨询与申请受理", "name_en": "Exchange programmes",
+            "description_zh": "交流生项目", "description_en": "exchange", "post": "A",
+            "limit": {"value": 10, "unit": "working_days"},
+            "materials": [{"code": "application_form", "name_zh": "交流生申请表",
+                           "name_en": "Application form", "mandatory": True},
+                          {"code": "transcript", "name_zh": "成绩单", "name_en": "Transcript",
+                           "mandatory": True},
+                          {"code": "language", "name_zh": "外语水平证明",
+                           "name_en": "Language certificate", "mandatory": False}]}
+REPAIR = {**EXCHANGE, "code": "logistics.dorm-repair", "window": 11, "department": "logistics",
+          "kind": "report", "name_zh": "学生宿舍生活设施报修", "name_en": "Dorm repair",
+          "description_zh": "水电门窗", "description_en": "water, power, doors",
+          "department_zh": "后勤处", "department_en": "Logistics",
+          "limit": {"value": 48, "unit": "calendar_hours"},
+          "materials": [{"code": "photo", "name_zh": "故障照片", "name_en": "Photo",
+                         "mandatory": False}]}
+ASK = {**EXCHANGE, "code": "finance.fee-consultation", "kind": "consultation", "window": 12,
+       "department": "finance", "department_zh": "财务处", "department_en": "Finance",
+       "name_zh": "收费政策咨询", "name_en": "Fee questions", "description_zh": "收费标准",
+       "description_en": "fees", "materials": []}
+SPEC = [{"name": "building", "type": "text", "required": True, "label_zh": "宿舍楼栋",
+         "label_en": "Building"},
+        {"name": "copies", "type": "integer", "required": False, "label_zh": "份数",
+         "label_en": "Copies"},
+        {"name": "amount", "type": "number", "required": False, "label_zh": "金额",
+         "label_en": "Amount"},
+        {"name": "members", "type": "list", "required": False, "label_zh": "队员",
+         "label_en": "Members"},
+        {"name": "entries", "type": "structured", "required": False, "label_zh": "名单",
+         "label_en": "Entries"},
+        {"name": "starts_at", "type": "datetime", "required": False, "label_zh": "开始",
+         "label_en": "Starts"},
+        {"name": "anonymous", "type": "boolean", "required": False, "label_zh": "匿名",
+         "label_en": "Anonymous"}]
+
+
+# ---- guide --------------------------------------------------------------------------------------
+@pytest.mark.parametrize("q, window, department, codes", [
+    ("", None, "", ["academic.exchange", "logistics.dorm-repair", "finance.fee-consultation"]),
+    ("交流", None, "", ["academic.exchange"]),
+    ("EXCHANGE", None, "", ["academic.exchange"]),          # any language, any case
+    ("成绩单", None, "", ["academic.exchange"]),             # material names count
+    ("报修 宿舍", None, "", ["logistics.dorm-repair"]),      # every keyword must match
+    ("报修 奖学金", None, "", []),
+    ("", 11, "", ["logistics.dorm-repair"]),
+    ("", None, "finance", ["finance.fee-consultation"]),
+    ("交流", 11, "", []),
+])
+def test_search_items(q, window, department, codes):
+    found = ui_logic.search_items([REPAIR, ASK, EXCHANGE], q, window, department)
+    assert [i["code"] for i in found] == codes
+
+
+@pytest.mark.parametrize("item, now, due", [
+    (EXCHANGE, NOW, datetime(2026, 3, 16, 17, 30, tzinfo=TZ)),       # 10 working days
+    (REPAIR, NOW, NOW + timedelta(hours=48)),                         # calendar hours
+    (EXCHANGE, datetime(2026, 3, 2, 18, 0, tzinfo=TZ),                # after 17:30: next day
+     datetime(2026, 3, 17, 17, 30, tzinfo=TZ)),
+])
+def test_due_if_submitted_now(item, now, due):
+    assert ui_logic.due_if_submitted_now(item, now) == (due, False)
+
+
+# ---- the form -----------------------------------------------------------------------------------
+@pytest.mark.parametrize("item, described, names, widgets", [
+    (REPAIR, {"logistics.dorm-repair": [
+        {"name": "building", "type": "text", "max_length": 32},
+        {"name": "facility", "type": "text", "choices": [["water", "water"]]},
+        {"name": "description", "type": "text", "max_length": 500}]},
+     ["building", "facility", "description"], ["text", "select", "textarea"]),
+    (ASK, None, ["question"], ["textarea"]),              # no description: consultation
+    (EXCHANGE, {}, ["details"], ["textarea"]),            # no description: free details
+    (EXCHANGE, {"other.item": []}, ["details"], ["textarea"]),
+])
+def test_form_spec(item, described, names, widgets):
+    spec = ui_logic.form_spec(item, described)
+    assert [f["name"] for f in spec] == names
+    assert [f["widget"] for f in spec] == widgets
+
+
+@pytest.mark.parametrize("field, widget", [
+    ({"type": "boolean"}, "checkbox"), ({"type": "integer"}, "number"),
+    ({"type": "number"}, "number"), ({"type": "date"}, "date"),
+    ({"type": "datetime"}, "datetime"), ({"type": "list"}, "textarea"),
+    ({"type": "structured"}, "textarea"), ({"type": "text", "max_length": 200}, "text"),
+    ({"type": "text", "max_length": 201}, "textarea"),
+    ({"type": "text", "choices": [["a", "A"]]}, "select"),
+])
+def test_widget_of(field, widget):
+    assert ui_logic.widget_of(field) == widget
+
+
+@pytest.mark.parametrize("posted, form, errors", [
+    ({"building": " A3 "}, {"building": "A3"}, {}),
+    ({"building": ""}, {}, {}),                                 # left for the service to name
+    ({"copies": "2", "amount": "1.5"}, {"copies": 2, "amount": 1.5}, {}),
+    ({"copies": "two"}, {}, {"form.copies": "须为整数 / must be a whole number"}),
+    ({"amount": "x"}, {}, {"form.amount": "须为数字 / must be a number"}),
+    ({"members": "2026000001, 2026000002\n2026000003"},
+     {"members": ["2026000001", "2026000002", "2026000003"]}, {}),
+    ({"entries": '[{"a": 1}]'}, {"entries": [{"a": 1}]}, {}),
+    ({"entries": "[oops"}, {}, {"form.entries": "须为有效的 JSON / must be valid JSON"}),
+    ({"starts_at": "2026-03-02T10:00"}, {"starts_at": "2026-03-02T10:00+08:00"}, {}),
+    ({"starts_at": "2026-03-02T10:00+09:00"}, {"starts_at": "2026-03-02T10:00+09:00"}, {}),
+    ({"anonymous": "1"}, {"anonymous": True}, {}),
+    ({}, {}, {}),
+])
+def test_parse_form(posted, form, errors):
+    assert ui_logic.parse_form(SPEC, posted) == (form, errors)
+
+
+def test_checklist_names_everything_once_in_the_visitors_language():
+    fields = {"form.building": "必填项，请填写 / Missing data for required field.",
+              "materials.transcript": "请补交：成绩单 / Please add: Transcript"}
+    zh = ui_logic.checklist(EXCHANGE, SPEC, ["language"], fields, "zh")
+    assert [(p["key"], p["label"]) for p in zh] == [
+        ("form.building", "宿舍楼栋"), ("materials.transcript", "成绩单"),
+        ("materials.application_form", "交流生申请表")]      # added: the service stopped early
+    assert zh[0]["message"] == "必填项，请填写"
+    en = ui_logic.checklist(EXCHANGE, SPEC, ["language"], fields, "en")
+    assert [p["label"] for p in en] == ["Building", "Transcript", "Application form"]
+    assert en[1]["message"] == "Please add: Transcript"
+    assert ui_logic.checklist(EXCHANGE, SPEC, ["application_form", "transcript"], {}, "zh") == []
+
+
+@pytest.mark.parametrize("fields, expected", [
+    ({"notice.transcript": "此前告知未提出 / not in an earlier notice"},
+     [("成绩单", "此前告知未提出")]),
+    ({"form.building": "必填 / required"}, [("宿舍楼栋", "必填")]),
+    ({"reason": "请填写原因 / give the reason"}, [("理由", "请填写原因")]),
+    ({"other": "x"}, [("other", "x")]),
+])
+def test_labelled(fields, expected):
+    assert ui_logic.labelled(fields, EXCHANGE, SPEC, "zh", {"reason": "理由"}) == expected
+
+
+# ---- deadlines and notifications ----------------------------------------------------------------
+@pytest.mark.parametrize("status, sla, text, tone", [
+    ("accepted", {"due_at": (NOW + timedelta(days=2, hours=3)).isoformat()}, "还剩 2 天 3 小时",
+     "ok"),
+    ("accepted", {"due_at": (NOW + timedelta(hours=5, minutes=20)).isoformat()},
+     "还剩 5 小时 20 分", "soon"),
+    ("accepted", {"due_at": (NOW - timedelta(hours=3)).isoformat()}, "已超期 3 小时", "late"),
+    ("returned", {"due_at": NOW.isoformat(), "paused": True}, "退回补正中，计时暂停", "muted"),
+    ("submitted", {}, "期限计算中", "muted"),
+    ("completed", {"on_time": True}, "按时办结", "done"),
+    ("completed", {"on_time": False}, "超期办结", "late"),
+    ("withdrawn", {}, "已撤回", "muted"),
+])
+def test_time_left(status, sla, text, tone):
+    assert ui_logic.time_left({"status": status}, sla, NOW, "zh") == (text, tone)
+
+
+def _case(case_id, status, history, due=None, notices=()):
+    return {"id": case_id, "status": status, "item_name_zh": "成绩单证明",
+            "item_name_en": "Transcript", "history": history, "notices": list(notices)}
+
+
+def test_notifications_from_histories_and_deadlines():
+    h = lambda action, hours: {"action": action, "at": (NOW - timedelta(hours=hours))  # noqa
+                               .isoformat(), "reason": ""}
+    cases = [
+        _case("a-1", "completed", [h("submit", 9), h("accept", 8), h("approve", 7),
+                                   h("complete", 6)]),
+        _case("a-2", "returned", [h("submit", 5), h("return", 4)],
+              notices=[{"kind": "return", "deadline": "2026-03-05",
+                        "at": (NOW - timedelta(hours=4)).isoformat()}]),
+        _case("a-3", "accepted", [h("submit", 3)]),
+        _case("a-4", "processing", [h("submit", 2)]),
+    ]
+    deadlines = {"a-3": {"due_at": (NOW + timedelta(hours=2)).isoformat()},
+                 "a-4": {"due_at": (NOW - timedelta(hours=1)).isoformat()},
+                 "a-2": {"due_at": (NOW - timedelta(hours=1)).isoformat(), "paused": True}}
+    notes = ui_logic.notifications(cases, deadlines, NOW, "zh")
+    kinds = [(n["case_id"], n["kind"]) for n in notes]
+    assert ("a-3", "due_soon") in kinds and ("a-4", "overdue") in kinds
+    assert ("a-2", "return") in kinds and ("a-2", "fix_by") in kinds
+    assert ("a-2", "overdue") not in kinds                    # paused while returned
+    assert [k for c, k in kinds if c == "a-1"] == ["complete", "approve", "accept"]
+    assert all(notes[i]["at"] >= notes[i + 1]["at"] for i in range(len(notes) - 1))
+
+
+# ---- staff --------------------------------------------------------------------------------------
+def test_queue_order_green_first_then_deadline():
+    cases = [{"id": "late", "green_channel": False}, {"id": "soon", "green_channel": False},
+             {"id": "green", "green_channel": True}, {"id": "unknown", "green_channel": False}]
+    deadlines = {"late": {"due_at": (NOW + timedelta(days=3)).isoformat()},
+                 "soon": {"due_at": (NOW + timedelta(hours=1)).isoformat()},
+                 "green": {"due_at": (NOW + timedelta(days=9)).isoformat()}}
+    assert [c["id"] for c in ui_logic.queue_order(cases, deadlines)] == [
+        "green", "soon", "late", "unknown"]
+
+
+@pytest.mark.parametrize("role, post, delegated, allowed, shown", [
+    ("b_post", "A", (), ["accept", "reject", "return", "withdraw"], ["accept", "return"]),
+    ("b_post", "A", ("x.item",), ["approve", "reject", "withdraw"], ["approve", "reject"]),
+    ("b_post", "B", (), ["approve", "reject"], ["approve", "reject"]),
+    ("a_post", "A", (), ["approve", "reject", "withdraw"], ["approve", "reject"]),
+    ("b_post", "A", (), ["complete", "withdraw"], ["complete"]),
+    ("a_post", "A", (), ["resubmit", "withdraw"], []),
+])
+def test_staff_actions(role, post, delegated, allowed, shown):
+    case = {"allowed_actions": allowed, "post": post, "item_code": "x.item"}
+    assert ui_logic.staff_actions(case, role, delegated) == shown
+
+
+@pytest.mark.parametrize("posted, reason, notice", [
+    ([("missing", "transcript"), ("correct_application_form", " 未签名 "),
+      ("deadline", "2026-03-09"), ("reason", " 请补齐 ")],
+     "请补齐", {"missing": ["transcript"], "correct": {"application_form": "未签名"},
+              "deadline": "2026-03-09"}),
+    ([("missing", "not_a_material"), ("correct_transcript", "   "), ("reason", "x")],
+     "x", {"missing": [], "correct": {}, "deadline": None}),
+])
+def test_return_notice(posted, reason, notice):
+    assert ui_logic.return_notice(EXCHANGE, MultiDict(posted)) == (reason, notice)
+
+
+# ---- dashboard ----------------------------------------------------------------------------------
+def test_dashboard_rows():
+    report = {"per_window": [{"window": 11, "on_time_rate": 0.5, "late": 1, "breached": 1},
+                             {"window": 5, "on_time_rate": 1.0, "late": 0, "breached": 0}],
+              "per_hour": [{"hour": 9, "submitted": 3}, {"hour": 15, "submitted": 1}]}
+    assert ui_logic.on_time_by_window(report) == [(5, 1.0, 0), (11, 0.5, 2)]
+    assert ui_logic.every_window([(5, 1.0, 0)], [4, 5, 6]) == [(4, None, 0), (5, 1.0, 0),
+                                                               (6, None, 0)]
+    hours = ui_logic.per_hour(report)
+    assert len(hours) == 24 and hours[9] == 3 and hours[15] == 1 and sum(hours) == 4
+    sat = {"by_window": [{"window": 13, "rated": 4, "satisfied": 3, "rate": 0.75}]}
+    assert ui_logic.satisfaction_by_window(sat) == [(13, 0.75, 4)]
+
+
+@pytest.mark.parametrize("report, cases, hour, count", [
+    ({"per_hour": [0] * 9 + [2] + [0] * 14}, (), 9, 2),                  # plain list
+    ({"per_hour": {"14": 5}}, (), 14, 5),                                 # mapping
+    ({}, [{"submitted_at": "2026-03-02T08:45:00+08:00"},                  # counted from cases
+          {"submitted_at": "2026-03-02T00:45:00+00:00"}], 8, 2),
+])
+def test_per_hour_shapes(report, cases, hour, count):
+    assert ui_logic.per_hour(report, cases)[hour] == count
+
+
+@pytest.mark.parametrize("month, start, end", [
+    ("2026-03", datetime(2026, 3, 1, tzinfo=TZ), datetime(2026, 4, 1, tzinfo=TZ)),
+    ("2026-12", datetime(2026, 12, 1, tzinfo=TZ), datetime(2027, 1, 1, tzinfo=TZ)),
+])
+def test_month_range(month, start, end):
+    assert ui_logic.month_range(month) == (start, end)
+
+
+# ---- charts -------------------------------------------------------------------------------------
+def test_bar_chart_marks_the_target_and_reads_out_every_value():
+    svg = str(charts.bar_chart([("5号窗口", 1.0), ("11号窗口", 0.5), ("<b>", None)],
+                               "按时办结率", target=1.0, no_data="无数据", target_label="目标"))
+    assert svg.startswith("<svg") and 'role="img"' in svg and "<title" in svg
+    assert svg.count('class="bar"') == 2
+    assert charts.GOOD in svg and charts.BAD in svg               # met / below the target
+    assert "stroke-dasharray" in svg                              # the target line
+    assert "5号窗口: 100%; 11号窗口: 50%; &lt;b&gt;: 无数据" in svg       # desc, escaped
+    assert "<b>" not in svg
+
+
+def test_count_chart_and_columns():
+    counts = str(charts.bar_chart([("a", 3), ("b", 0)], "超期", percent=False))
+    assert 'data-value="3"' in counts and "stroke-dasharray" not in counts
+    hours = str(charts.column_chart([0] * 9 + [4] + [0] * 14, [f"{h}时" for h in range(24)],
+                                    "每小时"))
+    assert hours.count('class="bar"') == 1 and "9时: 4" in hours
+    assert charts.bar_chart([], "空", no_data="无数据").count("无数据") == 1
+
+
+# ---- i18n ---------------------------------------------------------------------------------------
+@pytest.mark.parametrize("call, zh, en", [
+    (lambda lang: i18n.t("guide.title", lang), "办事指南", "Service guide"),
+    (lambda lang: i18n.t("left.hours", lang, h=2, m=5), "还剩 2 小时 5 分", "2 h 5 min left"),
+    (lambda lang: i18n.limit({"value": 3, "unit": "working_days"}, lang), "3个工作日",
+     "3 working days"),
+    (lambda lang: i18n.status("returned", lang), "退回补正", "Returned for correction"),
+    (lambda lang: i18n.action("submit", lang), "提交申请", "Submitted"),
+    (lambda lang: i18n.department("logistics", lang), "后勤处", "Logistics"),
+    (lambda lang: i18n.choice("door_window", "door_window", lang), "门窗", "door window"),
+    (lambda lang: i18n.choice("logistics", "logistics", lang), "后勤处", "Logistics"),
+    (lambda lang: i18n.choice("a", "甲", lang), "甲", "a"),
+    (lambda lang: i18n.pick({"name_zh": "报修", "name_en": "Repair"}, "name", lang), "报修",
+     "Repair"),
+])
+def test_i18n(call, zh, en):
+    assert (call("zh"), call("en")) == (zh, en)
+
+
+def test_every_message_has_both_languages_and_unknown_keys_show_themselves():
+    assert all(len(pair) == 2 and all(pair) for pair in i18n.MESSAGES.values())
+    assert i18n.t("no.such.key") == "no.such.key"
+    assert i18n.norm("fr") == "zh" and i18n.norm("en") == "en"
+    assert i18n.when("2026-03-02T02:00:00+00:00") == "2026-03-02 10:00"
+    assert i18n.percent(0.9655) == "96.5%" and i18n.percent(1.0) == "100%"
+
+
+# ---- the services' form descriptions (osac_shared.service.describe_form) ------------------------
+class _Form(Schema):
+    building = fields.Str(required=True, validate=validate.Length(min=1, max=32),
+                          metadata={"label_zh": "宿舍楼栋", "label_en": "Building"})
+    topic = fields.Str(required=True, validate=validate.OneOf(("a", "b")),
+                       metadata={"label_zh": "类别", "label_en": "Topic",
+                                 "choices_zh": {"a": ("甲", "说明"), "b": "乙"}})
+    copies = fields.Int(load_default=1, validate=validate.Range(min=1, max=5))
+    on = fields.Date()
+    at = fields.DateTime()
+    ok = fields.Bool()
+    ids = fields.List(fields.Str())
+    rows = fields.List(fields.Nested(Schema.from_dict({"x": fields.Int()})))
+
+
+def test_describe_form():
+    d = {f["name"]: f for f in describe_form(_Form)}
+    assert list(d) == ["building", "topic", "copies", "on", "at", "ok", "ids", "rows"]
+    assert d["building"] == {"name": "building", "type": "text", "required": True,
+                             "label_zh": "宿舍楼栋", "label_en": "Building", "min_length": 1,
+                             "max_length": 32}
+    assert d["topic"]["choices"] == [["a", "甲"], ["b", "乙"]]
+    assert (d["copies"]["type"], d["copies"]["required"], d["copies"]["min"],
+            d["copies"]["max"]) == ("integer", False, 1, 5)
+    assert [d[k]["type"] for k in ("on", "at", "ok", "ids", "rows")] == [
+        "date", "datetime", "boolean", "list", "structured"]
+    assert d["on"]["label_zh"] == "on"                          # no label: the field's name
