@@ -88,6 +88,15 @@ class AidAwardedV1(_Tolerant):
     academic_year = fields.Str(required=True)
 
 
+class AidAwardedV2(AidAwardedV1):
+    """aid.awarded v2 = v1 + the programme's Chinese name as aid publishes it (finance shows
+    it without a name table of its own) + the currency of ``amount_cents`` (CNY). Finance
+    reads v1 and v2; consumers are upgraded before aid publishes v2 (deploy/README.md)."""
+    programme_name_zh = fields.Str(load_default=None, allow_none=True,
+                                   validate=validate.Length(min=1, max=100))
+    currency = fields.Str(load_default="CNY", validate=validate.OneOf(("CNY",)))
+
+
 class FeeRequestedV1(_Tolerant):
     """fee.requested: a department asks finance to charge a student (e.g. an ID card reissue).
     ``reference`` is unique per fee (finance charges each reference once)."""
@@ -149,6 +158,7 @@ EVENT_SCHEMAS = {
     ("sla.urgent", 1): SlaAlarmV1,          # a green-channel case: alert the window's A post now
     ("sla.escalated", 1): SlaAlarmV1,       # a breach still open: escalated to ``level``
     ("aid.awarded", 1): AidAwardedV1,
+    ("aid.awarded", 2): AidAwardedV2,
     ("fee.requested", 1): FeeRequestedV1,
     ("security.activity_decided", 1): ActivityApprovalV1,
     ("hall.referral_opened", 1): ReferralV1,

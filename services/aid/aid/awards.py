@@ -30,6 +30,7 @@ def record_award(session, case, programme, now, correlation_id=None):
     session.add(award)
     add_event(session, make_event("aid.awarded", "aid", {
         "student_id": case.student_id, "programme": programme.code,
-        "amount_cents": award.amount_cents, "academic_year": award.academic_year},
-        occurred_at=now, case_id=case.id, correlation_id=correlation_id))
+        "amount_cents": award.amount_cents, "academic_year": award.academic_year,
+        "programme_name_zh": programme.name_zh, "currency": "CNY"},             # v2
+        occurred_at=now, case_id=case.id, correlation_id=correlation_id, version=2))
     return award

@@ -2,14 +2,13 @@
 import logging
 
 from marshmallow import ValidationError
-from nameko.events import event_handler
 from nameko.rpc import rpc
 
 from osac_shared import cases as engine
 from osac_shared.auth import A_POST, require_actor, require_role
 from osac_shared.contracts import read_event
 from osac_shared.errors import DomainError
-from osac_shared.outbox import first_time
+from osac_shared.outbox import event_handler, first_time   # requeues on failure
 from osac_shared.service import CaseService
 
 from . import domain, wages
