@@ -24,14 +24,14 @@ SCREENSHOTS = os.path.join(ARTIFACTS, "screenshots")
 PASSWORD = "demo1234"
 
 
-@pytest.fixture(scope="session")
-def hall(platform_factory, tmp_path_factory):
+@pytest.fixture(scope="package")
+def hall(package_platform_factory, tmp_path_factory):
     clock = tmp_path_factory.mktemp("ui-clock") / "now"
     clock.write_text(NOW.isoformat())
-    return platform_factory(SERVICES, gateway=True, clock_file=str(clock))
+    return package_platform_factory(SERVICES, gateway=True, clock_file=str(clock))
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def url(hall):
     return hall.gateway_url
 
