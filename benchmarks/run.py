@@ -28,7 +28,7 @@ import requests
 from nameko.standalone.rpc import ClusterRpcProxy
 
 from osac_shared.registry import DEPARTMENTS
-from osac_shared.testing import Platform, REPO
+from osac_shared.testing import Platform, REPO, login_session
 
 REPAIR = {"item_code": "logistics.dorm-repair", "materials": [],
           "form": {"building": "A3", "room": "302", "facility": "water",
@@ -36,11 +36,7 @@ REPAIR = {"item_code": "logistics.dorm-repair", "materials": [],
 
 
 def login(base, username):
-    s = requests.Session()
-    r = s.post(f"{base}/api/login", json={"username": username, "password": "demo1234"},
-               timeout=10)
-    r.raise_for_status()
-    return s
+    return login_session(base, username)     # the session cookie and the CSRF header
 
 
 def run_load(name, make_worker, threads, seconds):
@@ -166,8 +162,21 @@ def write_report(args, results, services):
               "SLA call, so it is bounded by the bus (baseline B), not by gunicorn (baseline A).",
               ""]
     os.makedirs(os.path.dirname(args.out), exist_ok=True)
+    kept = sections_of_others(args.out)
     with open(args.out, "w") as f:
-        f.write("\n".join(lines))
+        f.write("\n".join(lines) + ("\n" + kept if kept else ""))
+
+
+def sections_of_others(path):
+    """Sections other benchmarks keep in the same file between <!-- name --> markers (the SLA
+    benchmark's, for one); this report rewrites only its own part."""
+    try:
+        text = open(path).read()
+    except FileNotFoundError:
+        return ""
+    start = text.find("<!-- sla-bench -->")
+    end = text.find("<!-- /sla-bench -->")
+    return text[start:end + len("<!-- /sla-bench -->")] + "\n" if 0 <= start < end else ""
 
 
 if __name__ == "__main__":
