@@ -19,7 +19,8 @@ Timers (one row per case and timer; ``TIMERS``):
 Alarms (each fires once; SlaAlarmV1 ``level`` = who is told: 1 the window, 2 the department
 head, 3 the hall director):
     sla.warning   level 1, when ``warning_share`` of the time has passed
-    sla.breached  level 1, once past due (a pending warning becomes moot)
+    sla.breached  level 1, once past due (a pending warning becomes moot); also for a timer
+                  closed late before its breach was raised (at night, during an outage)
     sla.escalated level 2 ``escalate_hours`` working hours after the breach moment, level 3 as
                   much again, while the timer stays open
     sla.urgent    level 1, when an open completion timer turns green (fired by the consumer)
@@ -95,6 +96,8 @@ class Policy:
         return item_code.startswith(self.match)
 
 
+REFERRAL_POLICY = Policy(REFERRAL_ITEM, 1, "working_days", "首问责任制：一个工作日内答复 / "
+                         "first-question referrals: answered within 1 working day")
 # THE policy table: the first row that matches an item overrides the limit its events carry;
 # an item no row matches keeps its catalogue limit. SLA_POLICIES (config) replaces the table.
 POLICIES = (
@@ -104,8 +107,7 @@ POLICIES = (
            "后勤投诉三个工作日内反馈 / logistics complaints: findings within 3 working days"),
     Policy("logistics.dorm-repair", 48, "calendar_hours",
            "报修48小时内修复，24小时热线 / repairs within 48 hours, day and night"),
-    Policy(REFERRAL_ITEM, 1, "working_days",
-           "首问责任制：一个工作日内答复 / first-question referrals: answered in 1 working day"),
+    REFERRAL_POLICY,
 )
 
 
@@ -202,7 +204,7 @@ def timers_for(event_type):
 def new_state(case_id, data, timer=COMPLETION, rules=DEFAULT_RULES, occurred_at=None):
     """A deadline from the first event seen (each carries every fact the row needs)."""
     if timer == REFERRAL:
-        policy = policy_for(REFERRAL_ITEM, "referral", rules.policies)
+        policy = policy_for(REFERRAL_ITEM, "referral", rules.policies) or REFERRAL_POLICY
         return DeadlineState(
             case_id=case_id, timer=timer, department=data["to_department"],
             window=int(data.get("from_window") or 0), item_code=REFERRAL_ITEM,
@@ -331,12 +333,15 @@ def _held(state):
 
 def pending(state, rules=DEFAULT_RULES):
     """[(Alarm, moment, held)] still to fire, in time order; moments already held."""
-    if state.status not in ACTIVE or state.paused_since is not None:
+    late_unreported = state.status == LATE and state.breached_at is None
+    if (state.status not in ACTIVE and not late_unreported) or state.paused_since is not None:
         return []
     cal, held = rules.cal, _held(state)
     breach_at = state.due_at + timedelta(seconds=1)         # breached once *past* due
     if held:
         breach_at = next_working_moment(breach_at, cal)
+    if late_unreported:             # closed late before its breach was raised: raise it now
+        return [(Alarm(BREACH, 1), breach_at, held)]
     out = []
     if state.breached_at is None:
         if state.warned_at is None and state.warning_at < state.due_at:
@@ -373,7 +378,8 @@ def fire_alarms(state, now, rules=DEFAULT_RULES):
         if alarm.kind == WARNING:
             state = replace(state, warned_at=now)
         elif alarm.kind == BREACH:
-            state = replace(state, breached_at=now, status=BREACHED, level=1)
+            state = replace(state, breached_at=now, level=1,
+                            status=BREACHED if state.status == OPEN else state.status)
         else:
             state = replace(state, level=alarm.level, escalated_at=now)
         fired.append(alarm)

@@ -1,4 +1,5 @@
-"""SLA tables: one deadline row per (case, timer), plus the shared outbox tables."""
+"""SLA tables: one deadline row per (case, timer) - timers "completion", "acceptance",
+"referral" - plus the shared outbox tables."""
 from datetime import datetime
 
 from sqlalchemy import JSON, Boolean, DateTime, Float, Integer, String
@@ -20,11 +21,16 @@ class Deadline(Base):
     post: Mapped[str] = mapped_column(String(1), default="B")
     kind: Mapped[str] = mapped_column(String(16), default="application")
     green_channel: Mapped[bool] = mapped_column(Boolean, default=False)
+    green_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    actor_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    actor_role: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    actor_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     limit_value: Mapped[int] = mapped_column(Integer)
     limit_unit: Mapped[str] = mapped_column(String(16))
     submitted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     marks: Mapped[list] = mapped_column(JSON, default=list)
     status: Mapped[str] = mapped_column(String(16), index=True)
+    basis: Mapped[str] = mapped_column(String(8), default="limit", server_default="limit")
     due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     flagged: Mapped[bool] = mapped_column(Boolean, default=False)
     warning_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -34,6 +40,9 @@ class Deadline(Base):
     on_time: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     warned_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     breached_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    level: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    escalated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    urgent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     # the next moment an alarm may fire (already held to working hours); NULL: nothing to fire
     alarm_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True,
                                                       index=True)

@@ -1,26 +1,22 @@
-"""SLA (时限监督): keeps every case's completion deadline and fires warnings and breaches."""
-import logging
-
-from marshmallow import ValidationError
-from nameko.events import event_handler
+"""SLA (时限监督): keeps every case's deadlines and fires warnings, breaches and escalations."""
 from nameko.rpc import rpc
-from sqlalchemy.exc import IntegrityError
 
+from osac_shared.auth import COMMITTEE, DIRECTOR, SYSTEM, CurrentActor, require_role
 from osac_shared.calendar import due_at
 from osac_shared.catalogue import UNITS
 from osac_shared.clock import Clock
-from osac_shared.contracts import CASE_EVENT_TYPES, read_event
 from osac_shared.db import Database
 from osac_shared.errors import validation_failed
-from osac_shared.outbox import OutboxRelay, first_time
+from osac_shared.observability import Metrics
+from osac_shared.outbox import OutboxRelay, event_handler   # requeues on failure
 from osac_shared.registry import DEPARTMENTS
 
-from . import domain, store
-from .dependencies import ConfigTimer, Settings
+from . import domain, engine, store
+from .dependencies import ConfigTimer, Inbox, Settings
+from .metrics import gauges as deadline_gauges
 
-log = logging.getLogger(__name__)
-CONSUMER = "sla"
 MAX_IDS = 500
+MANAGERS = (DIRECTOR, COMMITTEE, SYSTEM)
 
 
 def parse_moment(value, field):
@@ -31,14 +27,28 @@ def parse_moment(value, field):
                                         "be an ISO 8601 time, e.g. 2026-03-02T10:00:00+08:00"})
 
 
+def parse_page(page, per_page):
+    if not isinstance(page, int) or isinstance(page, bool) or page < 1:
+        raise validation_failed({"page": "须为正整数 / a whole number from 1"})
+    if not isinstance(per_page, int) or isinstance(per_page, bool) or not 1 <= per_page <= 200:
+        raise validation_failed({"per_page": "须为1到200的整数 / a whole number from 1 to 200"})
+    return page, per_page
+
+
 class SlaService:
     """Boundary.
-    RPCs: health(); get_deadline(case_id) -> dict | None; deadlines(case_ids) -> {id: dict};
+    RPCs: health(); get_deadline(case_id, timer="completion") -> dict | None;
+          deadlines(case_ids) -> {id: completion dict}; timers(case_id) -> [dict];
           compute_deadline(start_iso, value, unit) -> {due_at, flagged};
-          report(start_iso, end_iso) -> on-time rates per window/department/item + breaches.
-    Events consumed: "case.*" from every department in ``registry.DEPARTMENTS``
-          (methods ``on_<department>_case_event``, added below the class).
-    Timer: ``tick`` every SLA_TICK seconds emits sla.warning / sla.breached via the outbox.
+          report(start_iso, end_iso) -> on-time rates per window/department/item/timer,
+              per_hour submissions, breaches with who and why   (director, committee, system);
+          at_risk(page=1, per_page=50) -> deadlines warned, not yet breached, not paused
+              (soonest due first; breached ones are in the report)  (same roles).
+    Events consumed: "case.*" from every department in ``registry.DEPARTMENTS`` (methods
+          ``on_<department>_case_event``, added below the class); "hall.referral_opened" and
+          "hall.referral_answered" from the hall.
+    Events emitted (outbox): sla.urgent (while consuming), sla.warning, sla.breached,
+          sla.escalated (from ``tick``, every SLA_TICK seconds, once the inbox is settled).
     """
     name = "sla"
 
@@ -46,44 +56,29 @@ class SlaService:
     outbox = OutboxRelay()
     clock = Clock()
     settings = Settings()
+    inbox = Inbox()
+    actor = CurrentActor()
+    metrics = Metrics(gauges=deadline_gauges)   # /metrics, JSON logs (open deadlines too)
 
     # ---- events ------------------------------------------------------------------------
-    def consume_case_event(self, payload):
-        try:
-            event = read_event(payload)
-        except ValidationError as err:
-            log.warning("sla: dropping an invalid event: %s", err.messages)
-            return
-        if event["type"] not in CASE_EVENT_TYPES or not event["case_id"]:
-            return
-        for attempt in range(3):
-            try:
-                return self._apply(event)
-            except IntegrityError:      # a concurrent event for the same case made the row
-                self.db.rollback()
-                if attempt == 2:
-                    raise
+    def consume(self, payload):
+        event = engine.read(payload)
+        if event is not None:
+            engine.consume(self.db, event, self.settings.rules, self.clock(), self.outbox.add)
 
-    def _apply(self, event):
-        if not first_time(self.db, event["event_id"], CONSUMER):
-            self.db.rollback()
-            return
-        row = store.get(self.db, event["case_id"], domain.COMPLETION, lock=True)
-        state = domain.apply_event(store.state_of(row) if row else None, event,
-                                   self.settings.calendar, self.settings.warning_share)
-        store.save(self.db, row, state)
-        self.db.commit()
+    @event_handler("hall", domain.OPENED)
+    def on_referral_opened(self, payload):
+        self.consume(payload)
+
+    @event_handler("hall", domain.ANSWERED)
+    def on_referral_answered(self, payload):
+        self.consume(payload)
 
     # ---- timer -------------------------------------------------------------------------
     @ConfigTimer.decorator("SLA_TICK", 5)
     def tick(self):
-        now = self.clock()
-        for row in store.claim_due(self.db, now):
-            state, alarms = domain.fire_alarms(store.state_of(row), now, self.settings.calendar)
-            store.save(self.db, row, state)
-            for kind in alarms:
-                self.outbox.add(self.db, domain.alarm_event(state, kind, now))
-        self.db.commit()
+        if self.inbox.settled():
+            engine.tick(self.db, self.clock(), self.settings.rules, self.outbox.add)
 
     # ---- RPCs --------------------------------------------------------------------------
     @rpc
@@ -91,9 +86,16 @@ class SlaService:
         return {"status": "ok", "service": self.name, "outbox_backlog": self.outbox.backlog()}
 
     @rpc
-    def get_deadline(self, case_id):
-        row = store.get(self.db, str(case_id), domain.COMPLETION)
+    def get_deadline(self, case_id, timer=domain.COMPLETION):
+        if timer not in domain.TIMERS:
+            raise validation_failed({"timer": f"只能取 {', '.join(domain.TIMERS)} / use one "
+                                              f"of {', '.join(domain.TIMERS)}"})
+        row = store.get(self.db, str(case_id), timer)
         return domain.public(store.state_of(row)) if row else None
+
+    @rpc
+    def timers(self, case_id):
+        return [domain.public(store.state_of(r)) for r in store.of_case(self.db, str(case_id))]
 
     @rpc
     def deadlines(self, case_ids):
@@ -111,23 +113,32 @@ class SlaService:
                                              f"{', '.join(UNITS)}"})
         if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 1000:
             raise validation_failed({"value": "须为1到1000的整数 / a whole number from 1 to 1000"})
-        due, flagged = due_at(start, value, unit, self.settings.calendar)
+        due, flagged = due_at(start, value, unit, self.settings.rules.cal)
         return {"due_at": due.isoformat(), "flagged": flagged}
 
     @rpc
     def report(self, start_iso, end_iso):
+        require_role(self.actor, *MANAGERS)
         start, end = parse_moment(start_iso, "start_iso"), parse_moment(end_iso, "end_iso")
         if end <= start:
             raise validation_failed({"end_iso": "结束时间须晚于开始时间 / must be after start_iso"})
-        rows = store.submitted_between(self.db, start, end, domain.COMPLETION)
+        rows = store.submitted_between(self.db, start, end)
         summary = domain.summarize([store.state_of(r) for r in rows])
         return {"from": start.isoformat(), "to": end.isoformat(), **summary}
+
+    @rpc
+    def at_risk(self, page=1, per_page=50):
+        require_role(self.actor, *MANAGERS)
+        page, per_page = parse_page(page, per_page)
+        rows, total = store.at_risk(self.db, page, per_page)
+        return {"items": [domain.public(store.state_of(r)) for r in rows], "total": total,
+                "page": page, "per_page": per_page}
 
 
 def _case_handler(department):
     @event_handler(department, "case.*")
     def handle(self, payload):
-        self.consume_case_event(payload)
+        self.consume(payload)
     handle.__name__ = handle.__qualname__ = f"on_{department}_case_event"
     handle.__doc__ = f"Case lifecycle events of {department} -> its cases' deadlines."
     return handle

@@ -1,11 +1,11 @@
 """Reading and writing deadline rows (the only module that queries ``deadlines``)."""
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from osac_shared.db import is_postgres
 
-from .domain import ACTIVE, STATE_FIELDS, DeadlineState, parse_time
+from .domain import OPEN, STATE_FIELDS, DeadlineState, parse_time
 from .models import Deadline
 
 
@@ -47,21 +47,45 @@ def get(session, case_id, timer, lock=False):
     return session.scalars(query).first()
 
 
+def lock_timers(session, case_id, timers):
+    """{timer: row} of one case's existing rows among ``timers``, locked (one query)."""
+    query = select(Deadline).where(Deadline.case_id == case_id,
+                                   Deadline.timer.in_(list(timers)))
+    return {row.timer: row for row in session.scalars(_locking(session, query)).all()}
+
+
 def many(session, case_ids, timer):
     return session.scalars(select(Deadline).where(Deadline.case_id.in_(list(case_ids)),
                                                   Deadline.timer == timer)).all()
 
 
+def of_case(session, case_id):
+    return session.scalars(select(Deadline).where(Deadline.case_id == case_id)
+                           .order_by(Deadline.timer)).all()
+
+
 def claim_due(session, now, limit=200):
-    """Rows whose next alarm is due, locked so two SLA instances never fire the same one."""
+    """Rows whose next alarm is due (alarm_at is NULL when nothing is left to fire), locked
+    so two SLA instances never fire the same one."""
     query = (select(Deadline)
-             .where(Deadline.alarm_at.is_not(None), Deadline.alarm_at <= now,
-                    Deadline.status.in_(ACTIVE))
+             .where(Deadline.alarm_at.is_not(None), Deadline.alarm_at <= now)
              .order_by(Deadline.alarm_at).limit(limit))
     return session.scalars(_locking(session, query, skip_locked=True)).all()
 
 
-def submitted_between(session, start, end, timer):
-    return session.scalars(select(Deadline).where(Deadline.timer == timer,
-                                                  Deadline.submitted_at >= start,
-                                                  Deadline.submitted_at < end)).all()
+def submitted_between(session, start, end, timers=None):
+    query = select(Deadline).where(Deadline.submitted_at >= start, Deadline.submitted_at < end)
+    if timers:
+        query = query.where(Deadline.timer.in_(list(timers)))
+    return session.scalars(query).all()
+
+
+def at_risk(session, page, per_page):
+    """(rows, total): open deadlines whose warning fired, not paused, soonest due first."""
+    where = (Deadline.status == OPEN, Deadline.warned_at.is_not(None),
+             Deadline.paused_since.is_(None))
+    total = session.scalar(select(func.count()).select_from(Deadline).where(*where))
+    rows = session.scalars(select(Deadline).where(*where)
+                           .order_by(Deadline.due_at, Deadline.case_id, Deadline.timer)
+                           .offset((page - 1) * per_page).limit(per_page)).all()
+    return rows, total

@@ -1,34 +1,27 @@
 """SLA on the real platform (logistics + sla on real RabbitMQ and PostgreSQL): deadlines follow
-cases, pauses, alarms fire once (also across a restart, and held outside working hours), and a
-duplicate or out-of-order delivery ends in the right state."""
+cases (completion and acceptance timers, the last staff actor), pauses, the green channel's
+urgent alert, referrals from the hall, alarms and escalations fire once (also across a
+restart, and held outside working hours), a duplicate or out-of-order delivery ends in the
+right state, and the director's report and at-risk list."""
 import time
 import uuid
 from datetime import datetime, timedelta
 
 import pytest
-from kombu import Connection, Producer, Queue
-from nameko.standalone.events import get_event_exchange
 from sqlalchemy import create_engine, text
 
 from osac_shared.clock import TZ
-from osac_shared.contracts import make_event
 from osac_shared.errors import DomainError
 from osac_shared.testing import ACTORS, staff
+
+from sla.testkit import Alarms, case_event, publish, referral_event, wait_for
 
 T0 = datetime(2026, 3, 2, 10, 0, tzinfo=TZ)          # an ordinary Monday morning
 REPAIR_FORM = {"building": "A3", "room": "302", "facility": "water", "description": "水龙头漏水"}
 B, A = staff("logistics"), staff("logistics", "a_post")
-
-
-def wait_for(probe, timeout=20, interval=0.2):
-    deadline = time.time() + timeout
-    while True:
-        value = probe()
-        if value:
-            return value
-        if time.time() > deadline:
-            raise AssertionError(f"condition not met in {timeout}s; last value {value!r}")
-        time.sleep(interval)
+DIRECTOR = ACTORS["director"]
+W, BR, E2, E3 = ("sla.warning", 1), ("sla.breached", 1), ("sla.escalated", 2), \
+    ("sla.escalated", 3)
 
 
 @pytest.fixture(scope="module")
@@ -36,21 +29,28 @@ def plat(platform_factory, tmp_path_factory):
     clock = tmp_path_factory.mktemp("clock") / "now"
     clock.write_text(T0.isoformat())
     return platform_factory(["logistics", "sla"], clock_file=str(clock),
-                            extra_env={"SLA_TICK": "0.3"})
+                            extra_env={"SLA_TICK": "0.3", "SLA_STARTUP_GRACE": "1"})
 
 
-def deadline_of(plat, case_id, **expected):
+@pytest.fixture
+def alarms(plat):
+    listener = Alarms(plat.amqp_uri)
+    yield listener
+    listener.close()
+
+
+def deadline_of(plat, case_id, timer="completion", **expected):
     """Poll sla.get_deadline until it exists and shows every ``expected`` field."""
     def probe():
         with plat.rpc() as rpc:
-            d = rpc.sla.get_deadline(case_id)
+            d = rpc.sla.get_deadline(case_id, timer)
         return d if d and all(d[k] == v for k, v in expected.items()) else None
     return wait_for(probe)
 
 
-def submit(plat, item_code, form=None):
+def submit(plat, item_code, form=None, green_reason=""):
     with plat.rpc(ACTORS["student"]) as rpc:
-        return rpc.logistics.submit_case(item_code, [], form or {})["id"]
+        return rpc.logistics.submit_case(item_code, [], form or {}, None, green_reason)["id"]
 
 
 def act(plat, actor, case_id, action, reason=""):
@@ -58,21 +58,31 @@ def act(plat, actor, case_id, action, reason=""):
         return rpc.logistics.act(case_id, action, reason)
 
 
-def test_a_case_gets_a_deadline_and_is_met_on_time(plat):
+def levels(alarms, case_id, timer):
+    return [(t, level) for t, _, level in alarms.of(case_id, timer)]
+
+
+def test_a_case_gets_its_timers_and_is_met_on_time(plat):
     plat.set_time(T0)
     case_id = submit(plat, "logistics.complaint")           # 3 working days, A post
     d = deadline_of(plat, case_id)
     assert (d["status"], d["due_at"], d["flagged"]) == ("open", "2026-03-05T17:30:00+08:00",
                                                         False)
     assert d["warning_at"] == "2026-03-05T08:52:30+08:00" and d["on_time"] is None
-    plat.set_time(T0 + timedelta(days=1))
+    assert deadline_of(plat, case_id, "acceptance")["due_at"] == "2026-03-02T14:00:00+08:00"
+    plat.set_time(T0 + timedelta(hours=1))
     act(plat, B, case_id, "accept")
+    plat.set_time(T0 + timedelta(days=1))
     act(plat, A, case_id, "approve")
     act(plat, A, case_id, "complete")
     d = deadline_of(plat, case_id, status="met")
     assert d["on_time"] is True and d["completed_at"] == "2026-03-03T10:00:00+08:00"
+    assert (d["actor_id"], d["actor_role"]) == ("logistics_a", "a_post")
     with plat.rpc() as rpc:
         assert rpc.sla.deadlines([case_id, "logistics-none"]) == {case_id: d}
+        timers = {t["timer"]: t for t in rpc.sla.timers(case_id)}
+    assert (timers["acceptance"]["status"], timers["acceptance"]["completed_at"]) == (
+        "met", "2026-03-02T11:00:00+08:00")
 
 
 def test_a_returned_case_pauses_and_resumes(plat):
@@ -90,108 +100,145 @@ def test_a_returned_case_pauses_and_resumes(plat):
     assert d["due_at"] == "2026-03-06T17:30:00+08:00" and d["paused_seconds"] == 9 * 3600
 
 
-class Alarms:
-    """A queue of our own bound to ``sla.events`` with ``sla.#``."""
-
-    def __init__(self, plat):
-        self.conn = Connection(plat.amqp_uri)
-        self.queue = Queue(f"test-sla-alarms-{uuid.uuid4().hex[:8]}",
-                           exchange=get_event_exchange("sla", {}), routing_key="sla.#",
-                           auto_delete=True)(self.conn.channel())
-        self.queue.declare()
-        self.seen = []
-
-    def drain(self):
-        while (message := self.queue.get(no_ack=True)) is not None:
-            self.seen.append(message.payload)
-        return self.seen
-
-    def of(self, case_id):
-        return [(e["type"], e["data"]["level"]) for e in self.drain() if e["case_id"] == case_id]
-
-    def close(self):
-        self.conn.release()
-
-
-def test_alarms_fire_once_and_wait_for_working_hours(plat):
+def test_the_green_channel_alerts_at_once_and_shortens_the_limit(plat, alarms):
     plat.set_time(T0)
-    alarms = Alarms(plat)
-    try:
-        repair = submit(plat, "logistics.dorm-repair", REPAIR_FORM)   # 48 calendar hours
-        complaint = submit(plat, "logistics.complaint")                # 3 working days
-        deadline_of(plat, repair)
-        deadline_of(plat, complaint)
-
-        plat.set_time(T0 + timedelta(hours=37))              # Tuesday 23:00: 37 of 48 hours
-        wait_for(lambda: alarms.of(repair))
-        time.sleep(1.5)                                      # several more ticks
-        assert alarms.of(repair) == [("sla.warning", 1)] and alarms.of(complaint) == []
-
-        plat.set_time(datetime(2026, 3, 5, 20, 0, tzinfo=TZ))   # Thursday night
-        wait_for(lambda: len(alarms.of(repair)) == 2)
-        time.sleep(1.5)
-        assert alarms.of(repair) == [("sla.warning", 1), ("sla.breached", 2)]
-        assert alarms.of(complaint) == []                    # late, but held till morning
-        assert deadline_of(plat, complaint)["status"] == "open"
-
-        plat.set_time(datetime(2026, 3, 6, 8, 31, tzinfo=TZ))   # Friday 08:31
-        wait_for(lambda: alarms.of(complaint))
-        d = deadline_of(plat, complaint, status="breached")
-        assert d["breached_at"] == "2026-03-06T08:31:00+08:00"
-
-        plat.restart_service("sla")                          # a restart never re-fires
-        time.sleep(1.5)
-        assert alarms.of(complaint) == [("sla.breached", 2)]
-        assert alarms.of(repair) == [("sla.warning", 1), ("sla.breached", 2)]
-
-        with plat.rpc() as rpc:
-            report = rpc.sla.report("2026-03-01T00:00:00+08:00", "2026-03-08T00:00:00+08:00")
-        assert {b["case_id"] for b in report["breaches"]} >= {repair, complaint}
-        assert report["by_window"][0]["window"] == 11 and report["on_time_rate"] < 1
-    finally:
-        alarms.close()
+    green = submit(plat, "logistics.dorm-repair", REPAIR_FORM, green_reason="水管爆裂，宿舍进水")
+    normal = submit(plat, "logistics.dorm-repair", REPAIR_FORM)
+    d = deadline_of(plat, green, basis="green")
+    assert (d["due_at"], d["green_channel"]) == ("2026-03-02T12:00:00+08:00", True)
+    wait_for(lambda: alarms.of(green))
+    assert alarms.of(green) == [("sla.urgent", "completion", 1)]
+    assert deadline_of(plat, normal)["due_at"] == "2026-03-04T10:00:00+08:00"
+    plat.set_time(T0 + timedelta(hours=1))
+    with plat.rpc(B) as rpc:                                 # staff expedite it at 11:00
+        rpc.logistics.expedite(normal, "学生发烧，需尽快恢复供暖")
+    d = deadline_of(plat, normal, basis="green")
+    assert (d["due_at"], d["green_since"]) == ("2026-03-02T13:00:00+08:00",
+                                               "2026-03-02T11:00:00+08:00")
+    wait_for(lambda: alarms.of(normal))
+    time.sleep(1)                                            # several ticks: still once
+    assert alarms.of(normal) == [("sla.urgent", "completion", 1)]
+    assert alarms.of(green) == [("sla.urgent", "completion", 1)]
 
 
-def publish(plat, *envelopes):
-    exchange = get_event_exchange("logistics", {})
-    with Connection(plat.amqp_uri) as conn:
-        producer = Producer(conn.channel(), exchange=exchange, serializer="json")
-        for env in envelopes:
-            producer.publish(env, routing_key=env["type"], declare=[exchange], retry=True)
+def test_alarms_fire_once_escalate_and_wait_for_working_hours(plat, alarms):
+    plat.set_time(T0)
+    repair = submit(plat, "logistics.dorm-repair", REPAIR_FORM)   # 48 calendar hours
+    complaint = submit(plat, "logistics.complaint")                # 3 working days
+    deadline_of(plat, repair)
+    deadline_of(plat, complaint)
+
+    plat.set_time(T0 + timedelta(hours=37))              # Tuesday 23:00: 37 of 48 hours
+    wait_for(lambda: alarms.of(repair))
+    time.sleep(1.5)                                      # several more ticks
+    assert levels(alarms, repair, "completion") == [W]
+    assert alarms.of(complaint) == []                    # acceptance overdue, held till 08:30
+
+    plat.set_time(datetime(2026, 3, 5, 20, 0, tzinfo=TZ))   # Thursday night
+    wait_for(lambda: len(alarms.of(repair)) == 2)
+    time.sleep(1.5)
+    assert levels(alarms, repair, "completion") == [W, BR]
+    assert alarms.of(complaint) == []                    # late, but held till morning
+    assert deadline_of(plat, complaint)["status"] == "open"
+
+    plat.set_time(datetime(2026, 3, 6, 8, 31, tzinfo=TZ))   # Friday 08:31
+    wait_for(lambda: levels(alarms, complaint, "completion"))
+    d = deadline_of(plat, complaint, status="breached")
+    assert (d["breached_at"], d["level"]) == ("2026-03-06T08:31:00+08:00", 1)
+    # the repair's ladder (breached on Wednesday) and both acceptance ladders are overdue
+    wait_for(lambda: len(alarms.of(repair)) == 7 and len(alarms.of(complaint)) == 4)
+    assert levels(alarms, repair, "completion") == [W, BR, E2, E3]
+    for case_id in (repair, complaint):
+        assert levels(alarms, case_id, "acceptance") == [BR, E2, E3]
+
+    plat.restart_service("sla")                          # a restart never re-fires
+    time.sleep(2.5)
+    assert levels(alarms, complaint, "completion") == [BR]
+    assert len(alarms.of(repair)) == 7 and len(alarms.of(complaint)) == 4
+
+    plat.set_time(datetime(2026, 3, 6, 12, 30, tzinfo=TZ))  # 4 working hours after 08:30
+    wait_for(lambda: levels(alarms, complaint, "completion") == [BR, E2])
+    assert deadline_of(plat, complaint)["level"] == 2
+
+    with plat.rpc(DIRECTOR) as rpc:
+        report = rpc.sla.report("2026-03-01T00:00:00+08:00", "2026-03-08T00:00:00+08:00")
+    breaches = {(b["case_id"], b["timer"]): b for b in report["breaches"]}
+    assert breaches[(complaint, "completion")]["level"] == 2
+    assert breaches[(repair, "completion")]["level"] == 3
+    assert breaches[(repair, "acceptance")]["level"] == 3
+    assert report["per_window"][0]["window"] == 11 and report["on_time_rate"] < 1
+    assert sum(h["submitted"] for h in report["per_hour"]) == report["total"]
+    assert report["per_hour"][10]["submitted"] == report["total"]   # all at 10:00
 
 
-def case_event(type_, case_id, status, when):
-    data = {"item_code": "logistics.complaint", "window": 11, "department": "logistics",
-            "student_id": "2026000009", "status": status, "actor_id": "x",
-            "actor_role": "a_post", "limit": {"value": 3, "unit": "working_days"},
-            "submitted_at": T0.isoformat()}
-    return make_event(type_, "logistics", data, occurred_at=when, case_id=case_id)
+def test_referrals_from_the_hall_get_one_working_day(plat, alarms):
+    answered, forgotten = f"ref-{uuid.uuid4().hex[:8]}", f"ref-{uuid.uuid4().hex[:8]}"
+    plat.set_time(T0)
+    from_desk = referral_event("hall.referral_opened", forgotten, T0, from_window=None)
+    from_desk["case_id"] = None              # the envelope may omit it: referral_id is used
+    publish(plat.amqp_uri, referral_event("hall.referral_opened", answered, T0), from_desk)
+    d = deadline_of(plat, answered, "referral")
+    assert (d["due_at"], d["department"], d["window"], d["item_code"]) == (
+        "2026-03-03T17:30:00+08:00", "aid", 3, "hall.referral")
+    publish(plat.amqp_uri, referral_event("hall.referral_answered", answered,
+                                          T0 + timedelta(days=1)))
+    assert deadline_of(plat, answered, "referral", status="met")["on_time"] is True
+    plat.set_time(datetime(2026, 3, 4, 8, 30, tzinfo=TZ))   # Wednesday morning
+    wait_for(lambda: alarms.of(forgotten))
+    assert alarms.of(forgotten) == [("sla.breached", "referral", 1)]
+    assert deadline_of(plat, forgotten, "referral")["window"] == 0     # the desk
+    assert alarms.of(answered) == []
+
+
+def test_the_at_risk_list_is_for_managers(plat):
+    plat.set_time(T0)
+    case_id = submit(plat, "logistics.complaint")
+    deadline_of(plat, case_id)
+    plat.set_time(datetime(2026, 3, 5, 9, 0, tzinfo=TZ))    # past the warning (08:52:30)
+    deadline_of(plat, case_id, warned_at="2026-03-05T09:00:00+08:00")
+    with plat.rpc(DIRECTOR) as rpc:
+        risky = rpc.sla.at_risk(1, 200)
+    assert case_id in [r["case_id"] for r in risky["items"] if r["timer"] == "completion"]
+    assert all(r["status"] == "open" and r["warned_at"] for r in risky["items"])
+    with plat.rpc(ACTORS["student"]) as rpc:
+        with pytest.raises(DomainError) as err:
+            rpc.sla.at_risk()
+        assert err.value.status == 403
+        with pytest.raises(DomainError) as err:
+            rpc.sla.report("2026-03-01T00:00:00+08:00", "2026-03-08T00:00:00+08:00")
+        assert err.value.status == 403
+    with plat.rpc(DIRECTOR) as rpc:
+        with pytest.raises(DomainError) as err:
+            rpc.sla.at_risk(0, 500)
+        assert set(err.value.fields) == {"page"}
 
 
 def test_duplicate_and_out_of_order_deliveries(plat):
     case_id = f"logistics-20260302-{uuid.uuid4().hex[:8]}"
-    submitted = case_event("case.submitted", case_id, "submitted", T0)
-    returned = case_event("case.returned", case_id, "returned", T0 + timedelta(hours=1))
-    resubmitted = case_event("case.resubmitted", case_id, "resubmitted",
-                             T0 + timedelta(hours=2))
-    completed = case_event("case.completed", case_id, "completed", T0 + timedelta(days=3))
-    publish(plat, completed)                                 # the end arrives first
+
+    def ev(type_, when):
+        return case_event(type_, case_id, when, T0, actor=("x", "a_post"))
+    submitted = ev("case.submitted", T0)
+    returned = ev("case.returned", T0 + timedelta(hours=1))
+    resubmitted = ev("case.resubmitted", T0 + timedelta(hours=2))
+    completed = ev("case.completed", T0 + timedelta(days=3))
+    publish(plat.amqp_uri, completed)                        # the end arrives first
     first = deadline_of(plat, case_id, status="met")
-    publish(plat, resubmitted, returned, submitted, completed, returned, submitted)
+    publish(plat.amqp_uri, resubmitted, returned, submitted, completed, returned, submitted)
     d = deadline_of(plat, case_id, paused_seconds=3600)
     assert d["due_at"] == "2026-03-06T09:30:00+08:00" and d["status"] == "met"
     assert d["completed_at"] == first["completed_at"]
     # a sentinel published after the duplicates: once it is in, they were consumed too
     sentinel = f"logistics-20260302-{uuid.uuid4().hex[:8]}"
-    publish(plat, case_event("case.submitted", sentinel, "submitted", T0))
+    publish(plat.amqp_uri, case_event("case.submitted", sentinel, T0, T0))
     deadline_of(plat, sentinel)
     time.sleep(1)
     with plat.rpc() as rpc:
         assert rpc.sla.get_deadline(case_id) == d
     engine = create_engine(plat.db_url("sla"))
     with engine.connect() as conn:
-        marks = conn.execute(text("SELECT marks FROM deadlines WHERE case_id = :c"),
-                             {"c": case_id}).scalar_one()
+        marks = conn.execute(text("SELECT marks FROM deadlines WHERE case_id = :c AND "
+                                  "timer = 'completion'"), {"c": case_id}).scalar_one()
         seen = conn.execute(text("SELECT count(*) FROM processed_events WHERE event_id IN "
                                  "(:a, :b, :c, :d)"), {"a": submitted["event_id"],
                                                        "b": returned["event_id"],
@@ -215,6 +262,10 @@ def test_compute_deadline_and_its_errors(plat):
         with pytest.raises(DomainError) as err:
             rpc.sla.compute_deadline("2026-02-13T10:00", 2, "weeks")
         assert "working_days" in err.value.fields["unit"]
+        with pytest.raises(DomainError) as err:
+            rpc.sla.get_deadline("x", "lunch")
+        assert set(err.value.fields) == {"timer"}
+    with plat.rpc(DIRECTOR) as rpc:
         with pytest.raises(DomainError) as err:
             rpc.sla.report("2026-03-08T00:00:00+08:00", "2026-03-01T00:00:00+08:00")
         assert set(err.value.fields) == {"end_iso"}
