@@ -3,8 +3,10 @@ actions. Handlers validate, call ``Clients`` and compose; errors go to ``errors.
 import re
 
 from flask import Blueprint, Response, g, jsonify, request
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from osac_shared.auth import COMMITTEE, DIRECTOR, STAFF, STUDENT
+from osac_shared import lifecycle
 from osac_shared.catalogue import service_of
 from osac_shared.clock import system_now
 from osac_shared.errors import DomainError, forbidden, not_found, validation_failed
@@ -187,3 +189,73 @@ def my_cases():
         unavailable += sorted(missed)
     return {"cases": cases, "total": sum(a["total"] for a in answers), "page": page,
             "per_page": per_page, "unavailable": unavailable}
+
+
+# ---- material files ------------------------------------------------------------------------
+MATERIAL_CODE = re.compile(r"^[a-z0-9_]{1,64}$")
+UPLOAD_ID = re.compile(r"^[0-9a-f]{32}$")
+
+
+def _readable_case(case_id):
+    """The case, if this user may read it (the gateway's boundary, then the service's)."""
+    department = department_of_case(case_id)
+    user = current_user()
+    security.check_case_reach(user, department)
+    case = state().clients.call(department, "get_case", case_id, **call_context())
+    security.check_case_owner(user, case)
+    return case
+
+
+@bp.post("/cases/<case_id>/materials/<code>")
+@require_roles(STUDENT)
+def upload_material(case_id, code):
+    """The applicant uploads the file of one material (multipart field ``file``): PDF, PNG or
+    JPEG judged by content, at most MAX_UPLOAD_BYTES; kept under a generated name."""
+    if not MATERIAL_CODE.match(code):
+        raise validation_failed({"code": "材料代码须为小写字母、数字或下划线 / a material code "
+                                         "is lowercase letters, digits and _"})
+    if request.mimetype != "multipart/form-data":
+        raise DomainError("unsupported_media_type", "请以 multipart/form-data 上传文件",
+                          "Upload the file as multipart/form-data",
+                          {"file": "表单字段名为 file / the form field is named file"}, 415)
+    case = _readable_case(case_id)
+    if case["status"] in lifecycle.FINAL:
+        raise DomainError("case_closed", "事项已结束，不能再上传材料",
+                          "The case is closed; no more files can be added",
+                          {"status": case["status"]}, 409)
+    items, _, _ = state().clients.catalogue([service_of(case_id)], g.correlation_id)
+    item = next((i for i in items if i["code"] == case["item_code"]), None)
+    if item is not None and code not in {m["code"] for m in item["materials"]}:
+        raise validation_failed({"code": f"该事项没有这项材料：{code} / this item has no "
+                                         f"material {code}"})
+    conf = security.settings()
+    try:
+        upload = request.files.get("file")
+    except RequestEntityTooLarge:
+        raise security.file_too_large(conf.max_upload_bytes)
+    if upload is None:
+        raise validation_failed({"file": "请选择要上传的文件（表单字段 file）/ choose a file "
+                                         "(form field file)"})
+    data = security.read_limited(upload.stream, conf.max_upload_bytes)
+    row = security.store_upload(db(), data, case_id, code, current_user().username,
+                                upload.filename, system_now(), conf)
+    return security.upload_to_dict(row), 201
+
+
+@bp.get("/cases/<case_id>/materials")
+@require_roles()
+def list_materials(case_id):
+    """The files uploaded for a case (its student, its department's staff, the director)."""
+    _readable_case(case_id)
+    return {"files": [security.upload_to_dict(u)
+                      for u in security.uploads_of(db(), case_id)]}
+
+
+@bp.get("/cases/<case_id>/materials/files/<upload_id>")
+@require_roles()
+def download_material(case_id, upload_id):
+    _readable_case(case_id)
+    row = db().get(security.Upload, upload_id) if UPLOAD_ID.match(upload_id) else None
+    if row is None or row.case_id != case_id:
+        raise not_found("文件", "File", upload_id)
+    return security.send_upload(row)

@@ -243,8 +243,8 @@ class RpcPool:
                             timeout or self.timeout)
             except Exception as exc:
                 if reply.resp_body is None:          # no answer came: the transport failed
-                    broken = True
-                    out[key] = ServiceDown(service, "transport")
+                    broken = True                    # after the request went out: it may run
+                    out[key] = ServiceTimeout(service, "transport")
                 else:                                # the service raised something else
                     out[key] = ServiceFailed(service, type(exc).__name__)
                 log.warning("%s: %s call failed: %r", correlation_id, service, exc)

@@ -37,6 +37,8 @@ def _op(summary, ok, responses=(), body=None, params=(), security=True):
 
 ERRORS = {"401": "not logged in", "403": "not allowed for this role", "404": "not found",
           "409": "not allowed in the case's current status", "415": "body is not JSON",
+          "413": "the file is larger than MAX_UPLOAD_BYTES",
+          "429": "too many failed logins: locked for a while (Retry-After header)",
           "422": "invalid fields (each named, 中文 / English)",
           "503": "the department is not running (named in the message)",
           "504": "the department did not answer in time"}
@@ -56,7 +58,7 @@ PATHS = {
                             ("200", "status and dependencies"), ("503",), security=False)},
     "/healthz/live": {"get": _op("Liveness (no I/O)", ("200", "ok"), security=False)},
     "/api/login": {"post": _op("Log in; sets the HttpOnly session cookie",
-                               ("200", "the user"), ("401", "415", "422"),
+                               ("200", "the user"), ("401", "415", "422", "429"),
                                "LoginBody", security=False)},
     "/api/logout": {"post": _op("Log out (deletes the session)", ("204", "logged out"),
                                 ("415",))},
@@ -90,6 +92,37 @@ for _action, _schema, _who in [("accept", "NoteBody", "staff"), ("return", "Retu
     PATHS[f"/api/cases/{{case_id}}/{_action}"] = {"post": _op(
         f"{_action.capitalize()} the case ({_who})", ("200", "the case"), W, _schema,
         [CASE_ID])}
+
+# security (gateway/security.py): CSRF token, audit log, material files
+UPLOAD = {"content": {"multipart/form-data": {"schema": {
+    "type": "object", "required": ["file"],
+    "properties": {"file": {"type": "string", "format": "binary"}}}}}}
+PATHS["/api/csrf"] = {"get": _op(
+    "A CSRF token for this session (also set as the csrf_token cookie); every POST under /api "
+    "except /api/login sends it in the X-CSRF-Token header", ("200", "csrf_token, header"),
+    security=False)}
+PATHS["/api/audit"] = {"get": _op(
+    "The audit log, newest first (director only)", ("200", "entries, total, page, per_page"),
+    ("401", "403", "422"), params=[
+        _q("user", {"type": "string", "maxLength": 64}, "username"),
+        _q("from", {"type": "string", "format": "date-time"}, "from this time (ISO 8601)"),
+        _q("to", {"type": "string", "format": "date-time"}, "before this time (ISO 8601)"),
+        _q("page", {"type": "integer", "minimum": 1, "maximum": 10000}, "page number"),
+        _q("per_page", {"type": "integer", "minimum": 1, "maximum": 200}, "page size")])}
+PATHS["/api/cases/{case_id}/materials"] = {"get": _op(
+    "The files uploaded for a case", ("200", "files"), ("401", "403", "404", "503", "504"),
+    params=[CASE_ID])}
+_upload = _op("Upload a material's file (the applicant): PDF, PNG or JPEG by content, at most "
+              "MAX_UPLOAD_BYTES (5 MiB)", ("201", "the stored file (id, sha256, size)"),
+              ("401", "403", "404", "409", "413", "415", "422", "503", "504"),
+              params=[CASE_ID, _q("code", {"type": "string", "pattern": "^[a-z0-9_]{1,64}$"},
+                                  "the material's code in the catalogue", "path", True)])
+_upload["requestBody"] = {"required": True, **UPLOAD}
+PATHS["/api/cases/{case_id}/materials/{code}"] = {"post": _upload}
+PATHS["/api/cases/{case_id}/materials/files/{upload_id}"] = {"get": _op(
+    "Download an uploaded file (as an attachment)", ("200", "the file"),
+    ("401", "403", "404", "503", "504"), params=[
+        CASE_ID, _q("upload_id", {"type": "string"}, "the file's id", "path", True)])}
 
 
 @lru_cache(maxsize=1)

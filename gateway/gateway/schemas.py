@@ -17,7 +17,8 @@ class LoginBody(Schema):
 class SubmitBody(Schema):
     item_code = fields.Str(required=True, validate=ITEM_CODE)
     materials = fields.List(CODE, load_default=list, validate=validate.Length(max=50))
-    form = fields.Dict(load_default=dict)
+    form = fields.Dict(keys=fields.Str(validate=validate.Length(min=1, max=64)),
+                       load_default=dict, validate=validate.Length(max=50))
     green_reason = fields.Str(load_default="", validate=REASON)
 
 
@@ -34,8 +35,8 @@ class ReasonBody(Schema):
 
 class ReturnBody(ReasonBody):
     """return for supplement: the one-time notice (一次性告知) of everything to add or fix."""
-    missing = fields.List(CODE, load_default=list)
-    correct = fields.List(CODE, load_default=list)
+    missing = fields.List(CODE, load_default=list, validate=validate.Length(max=50))
+    correct = fields.List(CODE, load_default=list, validate=validate.Length(max=50))
     deadline = fields.Date(load_default=None, allow_none=True)
 
 

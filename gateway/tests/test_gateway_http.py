@@ -70,6 +70,9 @@ def test_login_sets_a_safe_cookie_and_logout_ends_the_session(url):
     token = s.cookies["osac_session"]
     assert s.get(url + "/api/me", timeout=5).json()["user"]["name"] == "张三"
 
+    # a state change needs the double-submit CSRF header (gateway/security.py)
+    assert s.post(url + "/api/logout", json={}, timeout=5).status_code == 403
+    s.headers["X-CSRF-Token"] = s.cookies["csrf_token"]
     assert s.post(url + "/api/logout", json={}, timeout=5).status_code == 204
     assert s.get(url + "/api/me", timeout=5).status_code == 401
     # the old token is dead on the server, not only forgotten by the browser

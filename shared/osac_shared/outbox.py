@@ -6,6 +6,10 @@ same transaction as the change the event describes, so the two commit together o
 service's event exchange with publisher confirms and marks them sent; a row whose publish was
 not confirmed stays unsent and is retried on the next pass. A crash between the confirm and the
 mark can publish a row twice, so every consumer deduplicates by event id with ``first_time``.
+
+Consumers declare handlers with this module's ``event_handler`` (nameko's, plus: an event whose
+handler fails - its database away, say - goes back to its queue after ``EVENT_RETRY_DELAY``
+seconds instead of being acknowledged and lost; nameko's default acks it).
 """
 import json
 import logging
@@ -16,13 +20,14 @@ from eventlet.event import Event
 from kombu import Connection
 from nameko.amqp.publish import Publisher
 from nameko.constants import AMQP_URI_CONFIG_KEY
-from nameko.events import get_event_exchange
+from nameko.events import EventHandler, get_event_exchange
 from nameko.extensions import DependencyProvider
 from sqlalchemy import DateTime, Integer, String, Text, select, func
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column, sessionmaker
 
 from .db import Base, make_engine, is_postgres
+from .observability import count_published
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +73,25 @@ def first_time(session, event_id, consumer):
         session.rollback()
         return False
     return True
+
+
+class RequeueingEventHandler(EventHandler):
+    """``@event_handler(source, type)`` whose event is requeued when the handler raises: the
+    worker first waits ``EVENT_RETRY_DELAY`` seconds (default 1), so a database outage is
+    retried at a walking pace, not in a hot loop. Handlers must stay idempotent (``first_time``)
+    and must return, not raise, for an event they will never accept (a broken contract)."""
+
+    def __init__(self, source_service, event_type, **kwargs):
+        kwargs.setdefault("requeue_on_error", True)
+        super().__init__(source_service, event_type, **kwargs)
+
+    def handle_result(self, message, worker_ctx, result=None, exc_info=None):
+        if exc_info is not None and self.requeue_on_error:
+            eventlet.sleep(float(self.container.config.get("EVENT_RETRY_DELAY") or 1))
+        return super().handle_result(message, worker_ctx, result, exc_info)
+
+
+event_handler = RequeueingEventHandler.decorator
 
 
 def backlog(session):
@@ -140,8 +164,8 @@ class OutboxRelay(DependencyProvider):
         self.interval = self.interval or float(config.get("OUTBOX_INTERVAL", 0.5))
         self.engine = make_engine(config["DB_URL"])
         self.Session = sessionmaker(bind=self.engine)
-        self.publish = event_publisher(config[AMQP_URI_CONFIG_KEY],
-                                       self.container.service_name, config)
+        self.publish = count_published(self.container.service_name, event_publisher(
+            config[AMQP_URI_CONFIG_KEY], self.container.service_name, config))
 
     def start(self):
         self._running = True

@@ -20,6 +20,7 @@ from .clock import clock_from_config
 from .config import load_config
 from .db import make_engine, transaction
 from .migrations import upgrade
+from .observability import configure_logging
 from .outbox import broker_reachable
 
 log = logging.getLogger("osac-service")
@@ -65,6 +66,7 @@ def main(argv=None):
 
     config = load_config(args.config)
     package = args.module.split(".", 1)[0]
+    configure_logging(package, config.get("LOG_FORMAT"))    # JSON lines, as the service
     prepare(config, package, args.seed_demo)
     if args.migrate_only:
         return 0

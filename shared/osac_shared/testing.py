@@ -254,3 +254,15 @@ ACTORS = {
 def staff(department, post="b_post"):
     return {"id": f"{department}_{'a' if post == 'a_post' else 'b'}", "role": post,
             "department": department, "name": f"{department} {post}"}
+
+
+def login_session(base_url, username, password="demo1234", timeout=15):
+    """A ``requests.Session`` logged in to the gateway as ``username`` that sends the
+    double-submit CSRF header (the ``csrf_token`` cookie's value) on every request."""
+    session = requests.Session()
+    r = session.post(f"{base_url}/api/login", json={"username": username, "password": password},
+                     timeout=timeout)
+    if r.status_code != 200:
+        raise AssertionError(f"login as {username} failed: {r.status_code} {r.text}")
+    session.headers["X-CSRF-Token"] = session.cookies.get("csrf_token", "")
+    return session

@@ -3,13 +3,12 @@ paying out aid awards."""
 import logging
 
 from marshmallow import ValidationError
-from nameko.events import event_handler
 from nameko.rpc import rpc
 
 from osac_shared.auth import STUDENT, is_staff_of, require_actor, require_read, require_role
 from osac_shared.contracts import read_event
 from osac_shared.errors import forbidden
-from osac_shared.outbox import first_time
+from osac_shared.outbox import event_handler, first_time   # requeues on failure
 from osac_shared.service import CaseService
 
 from . import domain, ledger as books
@@ -128,7 +127,8 @@ class FinanceService(CaseService):
         key = f"aid:{event['case_id'] or event['event_id']}"
         books.lock_student(self.db, data["student_id"])
         if books.find_by_key(self.db, data["student_id"], key) is None:
-            name = domain.AID_PROGRAMME_ZH.get(data["programme"], data["programme"])
+            name = data.get("programme_name_zh") or \
+                domain.AID_PROGRAMME_ZH.get(data["programme"], data["programme"])   # v2 | v1
             books.add(self.db, data["student_id"], domain.AID, data["amount_cents"],
                        f"{data['academic_year']}学年{name}", key, self.clock(),
                        ref=event["case_id"] or event["event_id"], actor_id="aid")
