@@ -25,7 +25,8 @@ HERE = os.path.join(REPO, "deploy", "rabbitmq")
 
 
 def _load(name):
-    spec = importlib.util.spec_from_file_location(f"rabbit_{name}", os.path.join(HERE, f"{name}.py"))
+    spec = importlib.util.spec_from_file_location(f"rabbit_{name}",
+                                                  os.path.join(HERE, f"{name}.py"))
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

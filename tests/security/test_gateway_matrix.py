@@ -11,8 +11,6 @@ import re
 import pytest
 import requests
 
-from osac_shared.registry import DEPARTMENTS
-
 ROLES = ("owner", "other", "b", "a", "other_b", "other_a", "desk", "director", "nobody")
 EVERYONE = set(ROLES)
 LOGGED_IN = EVERYONE - {"nobody"}
