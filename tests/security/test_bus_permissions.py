@@ -10,6 +10,7 @@ import json
 import os
 import secrets
 import subprocess
+import sys
 import time
 import urllib.parse
 import uuid
@@ -37,7 +38,7 @@ defs_tool = _load("defs")
 
 def test_definitions_follow_the_code():
     """definitions.json is what generate.py derives from the service classes today."""
-    result = subprocess.run(["python", os.path.join(HERE, "generate.py"), "--check"],
+    result = subprocess.run([sys.executable, os.path.join(HERE, "generate.py"), "--check"],
                             capture_output=True, text=True, cwd=REPO, timeout=120)
     assert result.returncode == 0, result.stderr
 
