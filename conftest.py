@@ -2,40 +2,18 @@
 and PostgreSQL, started as the users run it (see osac_shared.testing).
 
 A platform is a dozen processes and their database connections, so it lives no longer than
-the tests that use it: ``platform_factory`` stops its platforms at the end of the module,
-``package_platform_factory`` at the end of the folder (for suites that share one platform)."""
+the tests that use it: ``platform_factory`` stops its platforms at the end of the module.
+Folders whose modules share one platform (tests/e2e, tests/browser, tests/security) are
+packages (an ``__init__.py``) whose conftest starts it in a package-scoped fixture: a
+package-scoped fixture defined here, above any package, would live for the whole session
+(tests/unit/test_fixture_scopes.py keeps it so)."""
 import pytest
 
-from osac_shared.testing import Platform
-
-
-def _factory():
-    started = []
-
-    def start(services, **kwargs):
-        p = Platform(services, **kwargs)
-        started.append(p)
-        p.start()
-        return p
-    return started, start
-
-
-def _stop(started):
-    for p in reversed(started):
-        p.stop()
+from osac_shared.testing import platforms
 
 
 @pytest.fixture(scope="module")
 def platform_factory():
     """Start a Platform with the named services; stopped when the module's tests are done."""
-    started, start = _factory()
-    yield start
-    _stop(started)
-
-
-@pytest.fixture(scope="package")
-def package_platform_factory():
-    """Like platform_factory, stopped when the folder's tests are done."""
-    started, start = _factory()
-    yield start
-    _stop(started)
+    with platforms() as start:
+        yield start

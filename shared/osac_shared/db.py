@@ -4,6 +4,7 @@ nameko-sqlalchemy does not support SQLAlchemy 2, so this is the small provider i
 one engine per container (built from the config key ``DB_URL``), one session per worker,
 rolled back and closed when the worker ends, so a failed worker never leaves half a change.
 """
+import os
 from contextlib import contextmanager
 
 from nameko.extensions import DependencyProvider
@@ -27,9 +28,13 @@ def make_engine(url, **kwargs):
             cur.execute("PRAGMA foreign_keys=ON")
             cur.close()
         return engine
+    # A Nameko service runs up to 10 workers at once, each with its own session: the pool
+    # keeps DB_POOL_SIZE connections open between calls and opens up to DB_MAX_OVERFLOW more
+    # under load (closed when returned). Sum them over every process when sizing PostgreSQL's
+    # max_connections (100 by default).
     kwargs.setdefault("pool_pre_ping", True)
-    kwargs.setdefault("pool_size", 10)
-    kwargs.setdefault("max_overflow", 10)
+    kwargs.setdefault("pool_size", int(os.environ.get("DB_POOL_SIZE", "5")))
+    kwargs.setdefault("max_overflow", int(os.environ.get("DB_MAX_OVERFLOW", "15")))
     return create_engine(url, **kwargs)
 
 

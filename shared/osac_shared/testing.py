@@ -111,6 +111,29 @@ class Process:
             return ""
 
 
+@contextmanager
+def platforms():
+    """Yield ``start(services, **kwargs)``, which starts a :class:`Platform` and remembers it;
+    every platform started is stopped (processes, vhost, databases) when the block ends.
+
+    pytest fixtures wrap this at module or package scope. Package scope needs the folder to be
+    a package (an ``__init__.py``) and the fixture defined in that folder's conftest: a
+    package-scoped fixture outside a package lives as long as the whole session, and a
+    session of platforms left running exhausts PostgreSQL's connections."""
+    started = []
+
+    def start(services, **kwargs):
+        plat = Platform(services, **kwargs)
+        started.append(plat)
+        plat.start()
+        return plat
+    try:
+        yield start
+    finally:
+        for plat in reversed(started):
+            plat.stop()
+
+
 class Platform:
     def __init__(self, services, gateway=False, tag=None, clock_file=None, extra_env=None,
                  gateway_workers=2):
@@ -131,6 +154,8 @@ class Platform:
     def env(self):
         env = dict(os.environ)
         env.update(AMQP_URI=self.amqp_uri, PYTHONUNBUFFERED="1", OUTBOX_INTERVAL="0.2")
+        # a test platform keeps few idle database connections per process (see db.make_engine)
+        env.setdefault("DB_POOL_SIZE", "2")
         if self.clock_file:
             env["CLOCK_FILE"] = self.clock_file
         env.update({db_env_var(n): url for n, url in self.db_urls.items()})

@@ -11,7 +11,7 @@ from datetime import datetime
 import pytest
 
 from osac_shared.clock import TZ
-from osac_shared.testing import ARTIFACTS
+from osac_shared.testing import ARTIFACTS, platforms
 
 CHROMIUM = os.environ.get("OSAC_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
@@ -25,10 +25,11 @@ PASSWORD = "demo1234"
 
 
 @pytest.fixture(scope="package")
-def hall(package_platform_factory, tmp_path_factory):
+def hall(tmp_path_factory):
     clock = tmp_path_factory.mktemp("ui-clock") / "now"
     clock.write_text(NOW.isoformat())
-    return package_platform_factory(SERVICES, gateway=True, clock_file=str(clock))
+    with platforms() as start:
+        yield start(SERVICES, gateway=True, clock_file=str(clock))
 
 
 @pytest.fixture(scope="package")

@@ -2,12 +2,13 @@
 import pytest
 
 from osac_shared.registry import DEPARTMENTS
-from osac_shared.testing import login_session
+from osac_shared.testing import login_session, platforms
 
 
 @pytest.fixture(scope="package")
-def hall(package_platform_factory, tmp_path_factory):
-    return package_platform_factory(list(DEPARTMENTS) + ["sla"], gateway=True, tag="e2e")
+def hall():
+    with platforms() as start:
+        yield start(list(DEPARTMENTS) + ["sla"], gateway=True, tag="e2e")
 
 
 @pytest.fixture(scope="package")

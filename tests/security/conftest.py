@@ -12,7 +12,7 @@ from types import SimpleNamespace
 import pytest
 
 from osac_shared.registry import DEPARTMENTS
-from osac_shared.testing import ACTORS, login_session, staff
+from osac_shared.testing import ACTORS, login_session, platforms, staff
 
 # one simple item per department: (item code, materials, form)
 SIMPLE = {
@@ -66,13 +66,14 @@ def kit():
 
 
 @pytest.fixture(scope="package")
-def sec(package_platform_factory, tmp_path_factory):
+def sec(tmp_path_factory):
     upload_dir = tmp_path_factory.mktemp("uploads")
-    plat = package_platform_factory(list(DEPARTMENTS) + ["sla"], gateway=True,
-                            tag="sec" + uuid.uuid4().hex[:6], extra_env={
-        "TRUSTED_PROXY_HOPS": "1", "LOGIN_LOCK_SECONDS": "8",
-        "LOGIN_MAX_FAILURES_PER_IP": "8", "UPLOAD_DIR": str(upload_dir)})
-    return SimpleNamespace(plat=plat, url=plat.gateway_url, upload_dir=upload_dir)
+    with platforms() as start:
+        plat = start(list(DEPARTMENTS) + ["sla"], gateway=True,
+                     tag="sec" + uuid.uuid4().hex[:6], extra_env={
+                         "TRUSTED_PROXY_HOPS": "1", "LOGIN_LOCK_SECONDS": "8",
+                         "LOGIN_MAX_FAILURES_PER_IP": "8", "UPLOAD_DIR": str(upload_dir)})
+        yield SimpleNamespace(plat=plat, url=plat.gateway_url, upload_dir=upload_dir)
 
 
 @pytest.fixture(scope="package")

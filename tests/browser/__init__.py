@@ -1,0 +1,1 @@
+"""Tests sharing one platform per folder (a package, so package scope ends here)."""
