@@ -30,6 +30,8 @@ from nameko.standalone.rpc import ClusterRpcProxy
 from osac_shared.registry import DEPARTMENTS
 from osac_shared.testing import Platform, REPO, login_session
 
+from sections import marked_sections
+
 REPAIR = {"item_code": "logistics.dorm-repair", "materials": [],
           "form": {"building": "A3", "room": "302", "facility": "water",
                    "description": "水龙头漏水"}}
@@ -162,21 +164,9 @@ def write_report(args, results, services):
               "SLA call, so it is bounded by the bus (baseline B), not by gunicorn (baseline A).",
               ""]
     os.makedirs(os.path.dirname(args.out), exist_ok=True)
-    kept = sections_of_others(args.out)
+    kept = marked_sections(args.out)      # the other benchmarks' sections (sla-bench, ...)
     with open(args.out, "w") as f:
         f.write("\n".join(lines) + ("\n" + kept if kept else ""))
-
-
-def sections_of_others(path):
-    """Sections other benchmarks keep in the same file between <!-- name --> markers (the SLA
-    benchmark's, for one); this report rewrites only its own part."""
-    try:
-        text = open(path).read()
-    except FileNotFoundError:
-        return ""
-    start = text.find("<!-- sla-bench -->")
-    end = text.find("<!-- /sla-bench -->")
-    return text[start:end + len("<!-- /sla-bench -->")] + "\n" if 0 <= start < end else ""
 
 
 if __name__ == "__main__":

@@ -169,6 +169,19 @@ CURRENT_VERSION = {t: max(v for (tt, v) in EVENT_SCHEMAS if tt == t)
                    for (t, _) in EVENT_SCHEMAS}
 
 
+_INSTANCES = {}
+
+
+def schema_instance(schema_cls):
+    """One shared instance per schema class (so per event type and version). Building a
+    marshmallow schema deep-copies its fields, which cost more than validating an event;
+    a schema keeps no state between ``load``/``validate`` calls, so one instance serves all."""
+    schema = _INSTANCES.get(schema_cls)
+    if schema is None:
+        schema = _INSTANCES[schema_cls] = schema_cls()
+    return schema
+
+
 def make_event(type_, source, data, *, occurred_at, case_id=None, correlation_id=None,
                version=None):
     """Build and validate an envelope; raises ValueError on a contract breach (a bug)."""
@@ -178,11 +191,11 @@ def make_event(type_, source, data, *, occurred_at, case_id=None, correlation_id
     env = {"event_id": str(uuid.uuid4()), "type": type_, "version": version,
            "occurred_at": occurred_at, "source": source, "case_id": case_id,
            "correlation_id": correlation_id, "data": data}
-    errors = Envelope().validate(env)
+    errors = schema_instance(Envelope).validate(env)
     schema = EVENT_SCHEMAS.get((type_, version))
     if schema is None:
         raise ValueError(f"no contract for event {type_} v{version}")
-    errors.update(schema().validate(data))
+    errors.update(schema_instance(schema).validate(data))
     if errors:
         raise ValueError(f"event {type_} v{version} breaks its contract: {errors}")
     return env
@@ -190,9 +203,9 @@ def make_event(type_, source, data, *, occurred_at, case_id=None, correlation_id
 
 def read_event(payload):
     """Validate an incoming envelope and its data (tolerantly). Raises ValidationError."""
-    env = Envelope().load(payload)
+    env = schema_instance(Envelope).load(payload)
     schema = EVENT_SCHEMAS.get((env["type"], env["version"]))
     if schema is None:
         raise ValidationError({"type": f"unsupported event {env['type']} v{env['version']}"})
-    env["data"] = schema().load(env["data"])
+    env["data"] = schema_instance(schema).load(env["data"])
     return env

@@ -2,24 +2,18 @@
 deadlines and open deadlines already past due (breached), by department and timer."""
 from collections import Counter
 
-from sqlalchemy import func, select
-
 from osac_shared.observability import GAUGES
 
+from . import store
 from .domain import ACTIVE, BREACHED
-from .models import Deadline
 
 OPEN_GAUGE, BREACHED_GAUGE = "osac_sla_open_deadlines", "osac_sla_breached_deadlines"
 
 
 def gauges(session):
     """[(name, help, {department, timer}, count)] for ``Metrics(gauges=...)``."""
-    rows = session.execute(
-        select(Deadline.department, Deadline.timer, Deadline.status, func.count())
-        .where(Deadline.status.in_(ACTIVE))
-        .group_by(Deadline.department, Deadline.timer, Deadline.status)).all()
     opened, breached = Counter(), Counter()
-    for department, timer, status, n in rows:
+    for department, timer, status, n in store.counts_by_status(session, ACTIVE):
         opened[(department, timer)] += n
         if status == BREACHED:
             breached[(department, timer)] += n

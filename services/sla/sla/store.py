@@ -89,3 +89,11 @@ def at_risk(session, page, per_page):
                            .order_by(Deadline.due_at, Deadline.case_id, Deadline.timer)
                            .offset((page - 1) * per_page).limit(per_page)).all()
     return rows, total
+
+
+def counts_by_status(session, statuses):
+    """[(department, timer, status, count)] of the rows whose status is among ``statuses``."""
+    return session.execute(
+        select(Deadline.department, Deadline.timer, Deadline.status, func.count())
+        .where(Deadline.status.in_(list(statuses)))
+        .group_by(Deadline.department, Deadline.timer, Deadline.status)).all()
