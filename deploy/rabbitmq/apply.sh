@@ -7,7 +7,8 @@
 # Env: RABBITMQ_VHOST (default /), RABBITMQ_SECRETS_DIR (files named after the users, instead
 # of RABBITMQ_PASSWORD_<USER>), RABBITMQ_USER_PREFIX (default none).
 # With RABBITMQ_API_URL (e.g. http://rabbitmq:15672) and RABBITMQ_ADMIN_USER /
-# RABBITMQ_ADMIN_PASSWORD it POSTs to the management API; otherwise it runs
+# RABBITMQ_ADMIN_PASSWORD it POSTs to the management API (python3 only, no curl: it runs in
+# the rabbitmq:3-management image; retried while the API is starting); otherwise it runs
 # `rabbitmqctl import_definitions` on this node. Passwords travel only as salted hashes, on
 # standard input, never on a command line.
 set -euo pipefail
@@ -19,10 +20,7 @@ prepare=(python3 "$here/defs.py" "$defs" --vhost "${RABBITMQ_VHOST:-/}"
 if [[ -n "${RABBITMQ_API_URL:-}" ]]; then
     : "${RABBITMQ_ADMIN_USER:?set RABBITMQ_ADMIN_USER / 请设置管理员用户}"
     : "${RABBITMQ_ADMIN_PASSWORD:?set RABBITMQ_ADMIN_PASSWORD / 请设置管理员密码}"
-    "${prepare[@]}" | curl --fail --silent --show-error -X POST \
-        -H "content-type: application/json" --data-binary @- \
-        -K <(printf 'user = "%s:%s"\n' "$RABBITMQ_ADMIN_USER" "$RABBITMQ_ADMIN_PASSWORD") \
-        "${RABBITMQ_API_URL%/}/api/definitions"
+    "${prepare[@]}" --post "$RABBITMQ_API_URL"    # admin credentials from the environment
 else
     "${prepare[@]}" | rabbitmqctl -q import_definitions     # the definitions on standard input
 fi

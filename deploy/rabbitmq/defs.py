@@ -2,11 +2,15 @@
 Standard library only (apply.sh runs it wherever rabbitmqctl is).
 
     python3 defs.py definitions.json [--vhost V] [--prefix P] [--secrets-dir D]  > out.json
+    python3 defs.py definitions.json ... --post http://rabbitmq:15672   (management API)
 
 Each user's password comes from ``$RABBITMQ_PASSWORD_<USER>`` (user name upper-cased, e.g.
 RABBITMQ_PASSWORD_STUDENT_AFFAIRS) or the file ``<secrets-dir>/<user>``; it is stored only as
 a salted SHA-256 hash (RabbitMQ's rabbit_password_hashing_sha256), never printed. A user with
 no password is refused (exit 2) unless ``--allow-missing`` (it then cannot log in).
+With ``--post`` the result goes to the management API (``POST /api/definitions``) as
+``$RABBITMQ_ADMIN_USER`` / ``$RABBITMQ_ADMIN_PASSWORD``, retried while the API is not up yet
+(for a one-shot container started next to a booting broker); python3 is all it needs.
 """
 import argparse
 import base64
@@ -16,6 +20,9 @@ import json
 import os
 import re
 import sys
+import time
+import urllib.error
+import urllib.request
 
 
 def password_hash(password, salt=None):
@@ -45,6 +52,29 @@ def env_name(user):
     return "RABBITMQ_PASSWORD_" + re.sub(r"[^A-Za-z0-9]", "_", user).upper()
 
 
+def post(api_url, body, wait=120):
+    """POST the definitions to the management API; retry while it refuses connections."""
+    user, password = os.environ["RABBITMQ_ADMIN_USER"], os.environ["RABBITMQ_ADMIN_PASSWORD"]
+    token = base64.b64encode(f"{user}:{password}".encode()).decode()
+    request = urllib.request.Request(
+        api_url.rstrip("/") + "/api/definitions", data=body.encode(), method="POST",
+        headers={"content-type": "application/json", "authorization": "Basic " + token})
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            with urllib.request.urlopen(request, timeout=30):
+                return 0
+        except urllib.error.HTTPError as err:         # the API answered: no point retrying
+            print(f"{api_url}: HTTP {err.code} {err.read()[:300]!r} / 管理接口拒绝了导入",
+                  file=sys.stderr)
+            return 1
+        except OSError as err:                        # not listening yet
+            if time.monotonic() > deadline:
+                print(f"{api_url}: {err} / 管理接口无法连接", file=sys.stderr)
+                return 1
+            time.sleep(3)
+
+
 def main(argv):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("definitions")
@@ -52,6 +82,8 @@ def main(argv):
     parser.add_argument("--prefix", default="")
     parser.add_argument("--secrets-dir", default=os.environ.get("RABBITMQ_SECRETS_DIR", ""))
     parser.add_argument("--allow-missing", action="store_true")
+    parser.add_argument("--post", metavar="API_URL", default="",
+                        help="send to this management API instead of printing")
     args = parser.parse_args(argv)
     with open(args.definitions) as f:
         defs = json.load(f)
@@ -70,7 +102,10 @@ def main(argv):
         print("no password for: " + ", ".join(missing) + " (set " + env_name(missing[0]) +
               " ... or --secrets-dir) / 以下用户缺少密码", file=sys.stderr)
         return 2
-    json.dump(retarget(defs, args.vhost, args.prefix, passwords), sys.stdout, indent=2)
+    ready = retarget(defs, args.vhost, args.prefix, passwords)
+    if args.post:
+        return post(args.post, json.dumps(ready))
+    json.dump(ready, sys.stdout, indent=2)
     return 0
 
 

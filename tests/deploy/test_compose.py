@@ -1,8 +1,9 @@
 """The deploy files, checked without a Docker engine: docker-compose.yml against the Compose
 Specification schema (the copy vendored in check-jsonschema), and our own rules for every
-service of the registry: image, health check, start order, database, Procfile line.
+service of the registry: image, health check, start order, database, bus user, Procfile line.
 Also: deploy/local/run.sh refuses, in both languages and quickly, when RabbitMQ is absent."""
 import importlib.util
+import json
 import os
 import re
 import subprocess
@@ -19,14 +20,21 @@ from osac_shared.testing import PG_BASE, REPO, free_port
 
 ALL = [*SERVICES, "gateway"]
 HEALTHY = {"condition": "service_healthy"}
+USERS_LOADED = {"condition": "service_completed_successfully"}
 
 
-def load_generator():
-    spec = importlib.util.spec_from_file_location("deploy_generate",
-                                                  os.path.join(REPO, "deploy", "generate.py"))
+def load_module(name, path):
+    spec = importlib.util.spec_from_file_location(name, os.path.join(REPO, path))
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def load_generator():
+    return load_module("deploy_generate", "deploy/generate.py")
+
+
+defs_tool = load_module("deploy_rabbitmq_defs", "deploy/rabbitmq/defs.py")
 
 
 def read(path):
@@ -55,9 +63,11 @@ def test_generated_files_are_up_to_date():
 def test_procfile_covers_the_registry():
     lines = dict(line.split(": ", 1) for line in read("deploy/local/Procfile").splitlines())
     assert list(lines) == ALL
+    own = {name: f'env AMQP_URI="${{AMQP_URI_{name.upper()}:-$AMQP_URI}}" ' for name in ALL}
     for name, (module, config) in SERVICES.items():
-        assert lines[name] == f"osac-service --config {config} {module}"
-    assert lines["gateway"].startswith("gunicorn --worker-class gthread --workers 2 --threads 8")
+        assert lines[name] == f"{own[name]}osac-service --config {config} {module}"
+    assert lines["gateway"].startswith(own["gateway"] + "gunicorn --worker-class gthread "
+                                       "--workers 2 --threads 8")
     assert lines["gateway"].endswith("gateway.wsgi:app")
 
 
@@ -106,9 +116,50 @@ def test_every_service_is_built_healthchecked_and_ordered(name):
     assert service["healthcheck"]["test"] == ["CMD", "python", "-m", "osac_shared.healthcheck",
                                               name]
     wanted = ["rabbitmq", "postgres"] + (list(SERVICES) if name == "gateway" else [])
-    assert service["depends_on"] == {dep: HEALTHY for dep in wanted}
-    assert service["environment"]["AMQP_URI"].startswith("amqp://osac:")
-    assert service["environment"]["AMQP_URI"].endswith("@rabbitmq:5672/")
+    assert service["depends_on"] == {**{dep: HEALTHY for dep in wanted},
+                                     "bus-users": USERS_LOADED}
+
+
+# ---- the bus: one RabbitMQ user per service ------------------------------------------------
+with open(os.path.join(REPO, "deploy", "rabbitmq", "definitions.json")) as _f:
+    DEFINED_USERS = [user["name"] for user in json.load(_f)["users"]]
+AMQP_URI = re.compile(r"^amqp://(?P<user>\w+):\$\{(?P<var>\w+):-(?P<default>[^}]+)\}"
+                      r"@rabbitmq:5672/$")
+
+
+def test_definitions_have_a_user_for_every_service_and_the_gateway():
+    assert sorted(DEFINED_USERS) == sorted(ALL)
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_every_service_is_on_the_bus_as_its_own_user(name):
+    """AMQP_URI names the service's own user of definitions.json, with the password variable
+    that bus-users loads for that user (and the same local-trial default)."""
+    uri = AMQP_URI.match(COMPOSE["services"][name]["environment"]["AMQP_URI"])
+    assert uri, COMPOSE["services"][name]["environment"]["AMQP_URI"]
+    assert uri["user"] == name and name in DEFINED_USERS
+    assert uri["var"] == defs_tool.env_name(name)
+    loaded = COMPOSE["services"]["bus-users"]["environment"]
+    assert loaded[uri["var"]] == f"${{{uri['var']}:-{uri['default']}}}"
+
+
+def test_bus_users_loads_the_definitions_through_the_management_api():
+    job = COMPOSE["services"]["bus-users"]
+    rabbit = COMPOSE["services"]["rabbitmq"]
+    assert job["image"] == rabbit["image"] == "rabbitmq:3.13-management"   # it has python3
+    assert job["restart"] == "no"
+    assert job["depends_on"] == {"rabbitmq": HEALTHY}
+    assert "./deploy/rabbitmq:/osac/rabbitmq:ro" in job["volumes"]
+    assert job["entrypoint"] == ["bash", "/osac/rabbitmq/apply.sh"]
+    env = job["environment"]
+    assert env["RABBITMQ_API_URL"] == "http://rabbitmq:15672"
+    assert env["RABBITMQ_ADMIN_USER"] == rabbit["environment"]["RABBITMQ_DEFAULT_USER"]
+    assert env["RABBITMQ_ADMIN_PASSWORD"] == rabbit["environment"]["RABBITMQ_DEFAULT_PASS"]
+    assert env["RABBITMQ_VHOST"] == "/"
+    passwords = {key for key in env if key.startswith("RABBITMQ_PASSWORD_")}
+    assert passwords == {defs_tool.env_name(user) for user in DEFINED_USERS}
+    for key in passwords:           # a local-trial default, never a secret of its own
+        assert re.fullmatch(r"\$\{%s:-[a-z_]+-local\}" % key, env[key]), env[key]
 
 
 @pytest.mark.parametrize("name", ALL)

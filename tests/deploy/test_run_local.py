@@ -1,20 +1,57 @@
 """``deploy/local/run.sh`` end to end, as ``make run`` uses it: every service of the registry
-and the gateway under honcho, each on its own SQLite file, on a RabbitMQ vhost of its own;
-the banner with the URL and the demo accounts appears; Ctrl-C (SIGINT) stops everything."""
+and the gateway under honcho, each on its own SQLite file, on a RabbitMQ vhost of its own,
+each connected as its own RabbitMQ user (deploy/rabbitmq/definitions.json, passwords made by
+run.sh) and refused outside its part of the bus; the banner with the URL and the demo
+accounts appears; Ctrl-C (SIGINT) stops everything."""
 import importlib.metadata
+import importlib.util
 import os
 import queue
 import re
 import signal
+import stat
 import subprocess
 import threading
 import time
+import urllib.parse
 
+import amqp
 import pytest
 import requests
 
 from osac_shared.registry import DEPARTMENTS, SERVICES, db_env_var
-from osac_shared.testing import AMQP_BASE, ARTIFACTS, REPO, create_vhost, delete_vhost, free_port
+from osac_shared.testing import (AMQP_BASE, ARTIFACTS, REPO, create_vhost, delete_vhost,
+                                 free_port, rabbitmqctl)
+
+
+def load(name, path):
+    spec = importlib.util.spec_from_file_location(name, os.path.join(REPO, path))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+bus_checks = load("bus_permission_checks", "tests/security/test_bus_permissions.py")
+ALL = [*SERVICES, "gateway"]
+
+
+def connections(vhost):
+    """{user: number of connections} on vhost, as the broker lists them."""
+    rows = rabbitmqctl("list_connections", "user", "vhost").stdout.splitlines()
+    found = {}
+    for row in rows:
+        fields = row.split("\t")
+        if len(fields) == 2 and fields[1] == vhost:
+            found[fields[0]] = found.get(fields[0], 0) + 1
+    return found
+
+
+def delete_users(names):
+    deleting = [subprocess.Popen(["rabbitmqctl", "-q", "delete_user", name],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                for name in names]                      # all at once: each CLI call is slow
+    for proc in deleting:
+        proc.wait(120)
 
 
 def missing_packages():
@@ -76,9 +113,12 @@ def test_make_run_starts_everything_prints_the_accounts_and_stops_on_ctrl_c(tmp_
     vhost = f"osac-test-run-{os.getpid()}"
     create_vhost(vhost)
     port = free_port()
+    prefix = f"t{os.getpid()}-"            # users of its own: a `make run` here keeps its own
+    secrets = tmp_path / "secrets"
     databases = {db_env_var(name): f"sqlite:///{tmp_path}/{name}.db" for name in SERVICES}
     env = dict(os.environ, AMQP_URI=f"{AMQP_BASE}/{vhost}", GATEWAY_PORT=str(port),
                READY_TIMEOUT="240", GATEWAY_DB_URL=f"sqlite:///{tmp_path}/gateway.db",
+               RABBITMQ_SECRETS_DIR=str(secrets), RABBITMQ_USER_PREFIX=prefix,
                **databases)
     proc = subprocess.Popen(["bash", os.path.join(REPO, "deploy", "local", "run.sh")], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
@@ -98,6 +138,24 @@ def test_make_run_starts_everything_prints_the_accounts_and_stops_on_ctrl_c(tmp_
         for name in SERVICES:      # each service migrated its own SQLite file
             assert (tmp_path / f"{name}.db").exists()
 
+        # on the bus, each process is connected as its own user, and nobody else is
+        assert f"each service is on the bus as its own RabbitMQ user (vhost {vhost}" in output
+        assert "shares one RabbitMQ user" not in output
+        assert set(connections(vhost)) == {prefix + name for name in ALL}
+        for name in ALL:           # a password each, made by run.sh, readable by its owner only
+            assert stat.S_IMODE((secrets / name).stat().st_mode) == 0o600
+        # and finance's user is refused on another department's exchange
+        host = urllib.parse.urlsplit(AMQP_BASE)
+        finance = amqp.Connection(f"{host.hostname}:{host.port or 5672}",
+                                  userid=prefix + "finance", virtual_host=vhost,
+                                  password=(secrets / "finance").read_text().strip(),
+                                  confirm_publish=True, connect_timeout=5)
+        finance.connect()
+        with finance:
+            bus_checks.publish(finance, "finance.events", "case.submitted")     # its own
+            assert bus_checks.refused(
+                finance, lambda c: bus_checks.publish(c, "aid.events", "aid.awarded"))
+
         children = [int(pid) for pid in re.findall(r"started \(pid=(\d+)\)", output)]
         assert len(children) == len(SERVICES) + 1
 
@@ -111,3 +169,4 @@ def test_make_run_starts_everything_prints_the_accounts_and_stops_on_ctrl_c(tmp_
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(10)
         delete_vhost(vhost)
+        delete_users(prefix + name for name in ALL)
