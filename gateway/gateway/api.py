@@ -1,5 +1,8 @@
 """The JSON API (/api): login, the service guide, submitting and following cases, staff
-actions. Handlers validate, call ``Clients`` and compose; errors go to ``errors.REGISTRY``."""
+actions, a case's certificate and investigation notes. Handlers validate, call ``Clients`` and
+compose; errors go to ``errors.REGISTRY``. Every read of a case by anyone but a student lands
+in the audit log (``security.audited``: the route carries ``case_id``)."""
+import base64
 import re
 
 from flask import Blueprint, Response, g, jsonify, request
@@ -259,3 +262,32 @@ def download_material(case_id, upload_id):
     if row is None or row.case_id != case_id:
         raise not_found("文件", "File", upload_id)
     return security.send_upload(row)
+
+
+# ---- department documents of a case (reads; staff and director reads are audited) ----------
+def _case_of(case_id, department):
+    """404 unless ``case_id`` is a case of ``department``; then the gateway's boundary."""
+    if department_of_case(case_id) != department:
+        raise not_found("事项", "Case", case_id)
+    security.check_case_reach(current_user(), department)
+
+
+@bp.get("/cases/<case_id>/certificate")
+@require_roles()
+def certificate(case_id):
+    """The PDF of a completed academic certificate case: its student, Academic Affairs staff,
+    the director (read only)."""
+    _case_of(case_id, "academic")
+    answer = state().clients.call("academic", "certificate_pdf", case_id, **call_context())
+    return Response(base64.b64decode(answer["pdf_base64"]), mimetype=answer["content_type"],
+                    headers={"Content-Disposition":
+                             f'attachment; filename="{answer["filename"]}"'})
+
+
+@bp.get("/cases/<case_id>/investigation-notes")
+@require_roles(DIRECTOR, *STAFF)
+def investigation_notes(case_id):
+    """A complaint's investigation notes: Sunshine staff and the director (read only)."""
+    _case_of(case_id, "sunshine")
+    return {"notes": state().clients.call("sunshine", "investigation_notes", case_id,
+                                          **call_context())}

@@ -124,6 +124,15 @@ PATHS["/api/cases/{case_id}/materials/files/{upload_id}"] = {"get": _op(
     ("401", "403", "404", "503", "504"), params=[
         CASE_ID, _q("upload_id", {"type": "string"}, "the file's id", "path", True)])}
 
+# a case's department documents (gateway/api.py); reads by staff and the director are audited
+PATHS["/api/cases/{case_id}/certificate"] = {"get": _op(
+    "The PDF of a completed academic certificate case (its student, Academic Affairs staff, "
+    "the director)", ("200", "the PDF (as an attachment)"),
+    ("401", "403", "404", "409", "503", "504"), params=[CASE_ID])}
+PATHS["/api/cases/{case_id}/investigation-notes"] = {"get": _op(
+    "A complaint's investigation notes (Sunshine staff, the director)", ("200", "notes"),
+    ("401", "403", "404", "503", "504"), params=[CASE_ID])}
+
 
 @lru_cache(maxsize=1)
 def spec():

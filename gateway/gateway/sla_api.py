@@ -1,11 +1,12 @@
 """Deadline endpoints: a working-calendar calculator anyone may use (computed here with
-``osac_shared.calendar.due_at``, pure, no RPC) and the hall director's deadline report and
-at-risk list (from the SLA service through ``clients``).
+``osac_shared.calendar.due_at``, pure, no RPC) and the deadline report and at-risk list (from
+the SLA service through ``clients``, with the logged-in actor in the call's context: the SLA
+service gives the director everything and B/A posts their own department's deadlines).
 
     GET /api/calendar/deadline?start=<ISO 8601 with offset>&limit=<n>&unit=<unit>
         -> {"due_at": "<ISO +08:00>", "flagged": bool}
-    GET /api/sla/report?from=&to=          (director)  -> sla.report
-    GET /api/sla/at-risk?page=&per_page=   (director)  -> sla.at_risk
+    GET /api/sla/report?from=&to=          (director, B/A posts)  -> sla.report
+    GET /api/sla/at-risk?page=&per_page=   (director, B/A posts)  -> sla.at_risk
 
 Errors are 422 naming the field, 中文 / English (``errors.REGISTRY``); 401/403 by role.
 """
@@ -17,7 +18,7 @@ from functools import lru_cache
 from flask import Blueprint, request
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
-from osac_shared.auth import DIRECTOR
+from osac_shared.auth import DIRECTOR, STAFF
 from osac_shared.calendar import calendar_from_config, due_at
 from osac_shared.catalogue import UNITS
 from osac_shared.clock import TZ
@@ -127,7 +128,7 @@ def calendar_deadline():
 
 
 @bp.get("/sla/report")
-@require_roles(DIRECTOR)
+@require_roles(DIRECTOR, *STAFF)
 def sla_report():
     period = PeriodQuery().load(request.args)
     return state().clients.call("sla", "report", period["start"].isoformat(),
@@ -135,7 +136,7 @@ def sla_report():
 
 
 @bp.get("/sla/at-risk")
-@require_roles(DIRECTOR)
+@require_roles(DIRECTOR, *STAFF)
 def sla_at_risk():
     paging = PageQuery().load(request.args)
     return state().clients.call("sla", "at_risk", paging["page"], paging["per_page"],

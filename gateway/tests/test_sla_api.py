@@ -1,6 +1,6 @@
 """The deadline endpoints: the calendar calculator (pure, in the real Flask app, table-driven)
-and the director's SLA report and at-risk list over real HTTP (gunicorn) in front of the real
-SLA service on RabbitMQ and PostgreSQL."""
+and the SLA report and at-risk list (the director's, and staff's own department's) over real
+HTTP (gunicorn) in front of the real SLA service on RabbitMQ and PostgreSQL."""
 from datetime import datetime
 
 import pytest
@@ -124,10 +124,27 @@ def test_director_query_errors_name_the_field(plat, director, path, params, fiel
     assert r.status_code == 422 and field in r.json()["fields"]
 
 
+def test_staff_see_their_own_departments_deadlines(plat, login, cases):
+    """The gateway passes the logged-in actor: the SLA service scopes staff to their
+    department (the cases here are logistics')."""
+    logistics, aid = login(plat.gateway_url, "logistics_a"), login(plat.gateway_url, "aid_b")
+    mine = logistics.get(plat.gateway_url + "/api/sla/at-risk", params={"per_page": 100},
+                         timeout=15).json()
+    assert {i["case_id"] for i in mine["items"]} >= set(cases)
+    assert {i["department"] for i in mine["items"]} == {"logistics"}
+    theirs = aid.get(plat.gateway_url + "/api/sla/at-risk", timeout=15)
+    assert theirs.status_code == 200 and theirs.json()["total"] == 0
+    period = {"from": "2026-03-01", "to": "2026-03-08"}
+    assert logistics.get(plat.gateway_url + "/api/sla/report", params=period,
+                         timeout=15).json()["total"] >= 3
+    report = aid.get(plat.gateway_url + "/api/sla/report", params=period, timeout=15).json()
+    assert (report["total"], report["breaches"]) == (0, [])
+
+
 @pytest.mark.parametrize("path", ["/api/sla/report?from=2026-03-01&to=2026-03-08",
                                   "/api/sla/at-risk"])
-def test_only_the_director(plat, login, path):
+def test_only_the_director_and_staff(plat, login, path):
     assert requests.get(plat.gateway_url + path, timeout=15).status_code == 401
-    for username in ("2026000001", "logistics_a", "desk"):
+    for username in ("2026000001", "desk"):
         r = login(plat.gateway_url, username).get(plat.gateway_url + path, timeout=15)
         assert r.status_code == 403 and r.json()["error"] == "forbidden"

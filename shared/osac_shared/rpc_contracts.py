@@ -171,6 +171,22 @@ class ActivityApprovalV1(Result):
     activity = fields.Dict()             # name, venue, starts_at, ends_at (ISO) when known
 
 
+class CertificatePdfV1(Result):
+    case_id = fields.Str(required=True)
+    code = fields.Str(required=True)
+    filename = fields.Str(required=True)
+    content_type = fields.Str(required=True)
+    sha256 = fields.Str(required=True)
+    pdf_base64 = fields.Str(required=True)
+
+
+class InvestigationNoteV1(Result):
+    note = fields.Str(required=True)
+    author_id = fields.Str(required=True)
+    author_role = fields.Str(required=True)
+    at = Time(required=True)
+
+
 class LedgerEntryV1(Result):
     id = fields.Int(required=True)
     student_id = fields.Str(required=True)
@@ -507,8 +523,16 @@ RPC_CONTRACTS = (
     C("sla", "deadlines", 1, CaseIdsArgs,
       fields.Dict(keys=fields.Str(), values=_n(DeadlineV1))),
     C("sla", "compute_deadline", 1, ComputeDeadlineArgs, _n(DueV1)),
-    C("sla", "report", 1, PeriodArgs, _n(SlaReportV1), "on-time rates (director, system)"),
-    C("sla", "at_risk", 1, PageArgs, _n(AtRiskPageV1), "warned, unfinished (director)"),
+    C("sla", "report", 1, PeriodArgs, _n(SlaReportV1),
+      "on-time rates (director, committee, system; B/A posts: their department)"),
+    C("sla", "at_risk", 1, PageArgs, _n(AtRiskPageV1),
+      "warned, unfinished (director, committee, system; B/A posts: their department)"),
+    # academic
+    C("academic", "certificate_pdf", 1, CaseIdArgs, _n(CertificatePdfV1),
+      "a completed certificate case's PDF (its student, academic staff, the director)"),
+    # sunshine
+    C("sunshine", "investigation_notes", 1, CaseIdArgs, fields.List(_n(InvestigationNoteV1)),
+      "a complaint's investigation notes (sunshine staff, the director)"),
     # security
     C("security", "activity_approval_status", 1, CaseIdArgs, _n(ActivityApprovalV1),
       "student_affairs waits for security's safety approval"),

@@ -1,10 +1,11 @@
-"""The platform the security tests attack: every department, the SLA service and the gateway
-(2 gunicorn workers) on real RabbitMQ and PostgreSQL, with settings that let the tests reach
+"""The platform the security tests attack: every department, the SLA and hall services and the
+gateway (2 gunicorn workers) on real RabbitMQ and PostgreSQL, with settings that let the tests reach
 the limits quickly: an 8-second lock-out, 8 failed logins per IP, and the client IP taken from
 X-Forwarded-For (one trusted proxy hop) so each throttling test has an address of its own.
 
-``who`` maps the roles of the matrices to accounts: the case owner, another student, the B and
-A posts of the case's department and of another one, the desk, the director, and nobody.
+``actor_for`` maps the roles of the matrices to actors: the case owner, another student, the B
+and A posts of the case's department and of another one, the desk, the director, nobody, and
+(for the RPC matrix of the hall and SLA, whose rules name them) the committee and the system.
 """
 import uuid
 from types import SimpleNamespace
@@ -41,6 +42,8 @@ SIMPLE = {
 OTHER_DEPT = {d: ("finance" if d != "finance" else "logistics") for d in DEPARTMENTS}
 ROLES = ("owner", "other", "b", "a", "other_b", "other_a", "desk", "director", "nobody")
 DESK = {"id": "desk", "role": "desk", "name": "咨询台"}
+COMMITTEE = {"id": "committee", "role": "committee", "name": "管理委员会"}
+SYSTEM = {"id": "system", "role": "system", "name": "系统"}
 
 
 def actor_for(role, department):
@@ -49,7 +52,8 @@ def actor_for(role, department):
     return {"owner": ACTORS["student"], "other": ACTORS["student2"],
             "b": staff(department), "a": staff(department, "a_post"),
             "other_b": staff(other), "other_a": staff(other, "a_post"),
-            "desk": DESK, "director": ACTORS["director"], "nobody": None}[role]
+            "desk": DESK, "director": ACTORS["director"], "committee": COMMITTEE,
+            "system": SYSTEM, "nobody": None}[role]
 
 
 def username_for(role, department):
@@ -69,7 +73,7 @@ def kit():
 def sec(tmp_path_factory):
     upload_dir = tmp_path_factory.mktemp("uploads")
     with platforms() as start:
-        plat = start(list(DEPARTMENTS) + ["sla"], gateway=True,
+        plat = start(list(DEPARTMENTS) + ["sla", "hall"], gateway=True,
                      tag="sec" + uuid.uuid4().hex[:6], extra_env={
                          "TRUSTED_PROXY_HOPS": "1", "LOGIN_LOCK_SECONDS": "8",
                          "LOGIN_MAX_FAILURES_PER_IP": "8", "UPLOAD_DIR": str(upload_dir)})

@@ -11,6 +11,8 @@ import re
 import pytest
 import requests
 
+from osac_shared.testing import staff
+
 ROLES = ("owner", "other", "b", "a", "other_b", "other_a", "desk", "director", "nobody")
 EVERYONE = set(ROLES)
 LOGGED_IN = EVERYONE - {"nobody"}
@@ -33,7 +35,8 @@ def key(role):
 
 
 def rows(c):
-    """The matrix. ``c`` holds the ids made by the owner: case, spare, upload."""
+    """The matrix. ``c`` holds the ids made by the owner: case, spare, upload, certificate (a
+    completed academic certificate case), complaint (a sunshine case under investigation)."""
     case, spare, upload = c["case"], c["spare"], c["upload"]
     submit = {"item_code": "logistics.dorm-repair", "form": {
         "building": "A3", "room": "302", "facility": "water", "description": "水龙头漏水"}}
@@ -55,6 +58,12 @@ def rows(c):
         row("GET", "/api/cases/<case_id>/materials/files/<upload_id>",
             f"/api/cases/{case}/materials/files/{upload}", READERS),
         row("GET", "/api/audit", "/api/audit", {"director"}),
+        # a case's documents: the director reads them too (read only)
+        row("GET", "/api/cases/<case_id>/certificate", f"/api/cases/{c['certificate']}/certificate",
+            READERS, "academic"),
+        row("GET", "/api/cases/<case_id>/investigation-notes",
+            f"/api/cases/{c['complaint']}/investigation-notes", DEPT_STAFF | {"director"},
+            "sunshine"),
         # money (gateway/money_api.py): staff name the student; the service decides
         row("GET", "/api/finance/ledger", f"/api/finance/ledger?student_id={OWNER}", READERS,
             "finance"),
@@ -69,11 +78,11 @@ def rows(c):
         row("POST", "/api/campus-it/transfers", "/api/campus-it/transfers", STUDENTS,
             "campus_it", body={"to_student_id": "2026000002", "amount_cents": 1},
             headers="key"),
-        # the hall office (gateway/hall_api.py; the hall service is not started: 503 for
-        # whoever the gateway lets through) and deadlines (gateway/sla_api.py)
+        # the hall office (gateway/hall_api.py, then the hall service's own rules) and
+        # deadlines (gateway/sla_api.py; the SLA service scopes staff to their department)
         row("GET", "/api/hall/sunshine", "/api/hall/sunshine?month=2026-12", {"director"}),
         row("GET", "/api/hall/report", "/api/hall/report?period=2026-12", {"director"}),
-        row("POST", "/api/hall/rate", "/api/hall/rate", STUDENTS,
+        row("POST", "/api/hall/rate", "/api/hall/rate", {"owner"},      # the case's student
             body={"case_id": case, "satisfied": True}),
         row("POST", "/api/hall/questions", "/api/hall/questions",
             ANY_STAFF | {"desk", "director"}, body={}),
@@ -86,14 +95,14 @@ def rows(c):
         row("POST", "/api/hall/questions/<int:question_id>/follow-up",
             "/api/hall/questions/1/follow-up", ANY_STAFF | {"desk", "director"}, body={}),
         row("POST", "/api/hall/handovers", "/api/hall/handovers", {"b", "other_b"}, body={}),
-        row("POST", "/api/hall/handovers/<int:handover_id>/confirm",
-            "/api/hall/handovers/1/confirm", {"b", "other_b"}, body={}),
+        row("POST", "/api/hall/handovers/<int:handover_id>/confirm",      # none such: 404
+            "/api/hall/handovers/999999/confirm", {"b", "other_b"}, body={}),
         row("GET", "/api/hall/handovers", "/api/hall/handovers", ANY_STAFF | {"director"}),
         row("GET", "/api/calendar/deadline", "/api/calendar/deadline?start=2026-12-07T10:00:00"
             "%2B08:00&limit=3&unit=working_days", EVERYONE),
         row("GET", "/api/sla/report", "/api/sla/report?from=2026-12-01&to=2026-12-31",
-            {"director"}),
-        row("GET", "/api/sla/at-risk", "/api/sla/at-risk", {"director"}),
+            ANY_STAFF | {"director"}),
+        row("GET", "/api/sla/at-risk", "/api/sla/at-risk", ANY_STAFF | {"director"}),
     ]
 
 
@@ -102,10 +111,40 @@ ELSEWHERE = {("POST", "/api/login"): "test_throttle_csrf.py (exempt from CSRF; l
              ("POST", "/api/logout"): "test_throttle_csrf.py (any session; ends it)"}
 
 
+def completed_certificate(sec, sessions):
+    """An enrollment certificate of the owner, taken to completion by Academic Affairs."""
+    r = sessions(OWNER).post(sec.url + "/api/cases", timeout=30, json={
+        "item_code": "academic.enrollment-certificate", "form": {"purpose": "办理签证"}})
+    assert r.status_code == 201, r.text
+    case_id = r.json()["id"]
+    for username, action in (("academic_b", "accept"), ("academic_a", "approve"),
+                             ("academic_b", "complete")):
+        r = sessions(username).post(f"{sec.url}/api/cases/{case_id}/{action}", json={},
+                                    timeout=30)
+        assert r.status_code == 200, r.text
+    return case_id
+
+
+def complaint_under_investigation(sec, sessions):
+    """A complaint of the owner, accepted by Sunshine with one investigation note."""
+    r = sessions(OWNER).post(sec.url + "/api/cases", timeout=30, json={
+        "item_code": "sunshine.complaint-suggestion", "form": {
+            "category": "complaint", "department": "logistics", "text": "报修三天没人来"}})
+    assert r.status_code == 201, r.text
+    case_id = r.json()["id"]
+    r = sessions("sunshine_b").post(f"{sec.url}/api/cases/{case_id}/accept", json={},
+                                    timeout=30)
+    assert r.status_code == 200, r.text
+    with sec.plat.rpc(staff("sunshine")) as rpc:
+        rpc.sunshine.add_investigation_note(case_id, "已转后勤处核实")
+    return case_id
+
+
 @pytest.fixture(scope="module")
 def made(sec, sessions):
     owner = sessions(OWNER)
-    ids = {}
+    ids = {"certificate": completed_certificate(sec, sessions),
+           "complaint": complaint_under_investigation(sec, sessions)}
     for name in ("case", "spare"):
         r = owner.post(sec.url + "/api/cases", timeout=30, json={
             "item_code": "logistics.dorm-repair", "form": {
@@ -193,6 +232,41 @@ def test_staff_reads_and_every_change_are_in_the_audit_log(sec, sessions, made):
     bad = sessions("director").get(sec.url + "/api/audit", params={"from": "yesterday"},
                                    timeout=30)
     assert bad.status_code == 422 and "from" in bad.json()["fields"]
+
+
+def test_document_reads_by_staff_and_the_director_are_audited(sec, sessions, made):
+    """The director reads the PDF and the notes (and may not act); staff reads of them land in
+    the audit log like any other staff read of a case; the student's own read does not."""
+    director = sessions("director")
+    pdf = director.get(f"{sec.url}/api/cases/{made['certificate']}/certificate", timeout=30)
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert pdf.headers["Content-Type"] == "application/pdf"
+    assert "attachment" in pdf.headers["Content-Disposition"]
+    notes = director.get(f"{sec.url}/api/cases/{made['complaint']}/investigation-notes",
+                         timeout=30)
+    assert notes.status_code == 200
+    assert [n["note"] for n in notes.json()["notes"]] == ["已转后勤处核实"]
+    sessions("academic_a").get(f"{sec.url}/api/cases/{made['certificate']}/certificate",
+                               timeout=30)
+    sessions("sunshine_b").get(f"{sec.url}/api/cases/{made['complaint']}/investigation-notes",
+                               timeout=30)
+    sessions(OWNER).get(f"{sec.url}/api/cases/{made['certificate']}/certificate", timeout=30)
+
+    def reads(user, route):
+        log = director.get(sec.url + "/api/audit", timeout=30,
+                           params={"user": user, "per_page": 200}).json()
+        return [(e["role"], e["target"], e["status"]) for e in log["entries"]
+                if e["method"] == "GET" and e["route"] == route]
+    certificate, notes_route = ("/api/cases/<case_id>/certificate",
+                                "/api/cases/<case_id>/investigation-notes")
+    assert ("director", made["certificate"], 200) in reads("director", certificate)
+    assert ("director", made["complaint"], 200) in reads("director", notes_route)
+    assert ("a_post", made["certificate"], 200) in reads("academic_a", certificate)
+    assert ("b_post", made["complaint"], 200) in reads("sunshine_b", notes_route)
+    assert reads(OWNER, certificate) == []
+    acted = director.post(f"{sec.url}/api/cases/{made['complaint']}/complete", json={},
+                          timeout=30)
+    assert acted.status_code == 403
 
 
 def test_no_api_route_escapes_the_matrix(made, tmp_path, monkeypatch):

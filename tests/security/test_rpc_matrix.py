@@ -1,11 +1,15 @@
-"""Every department's RPCs that act or read, called straight over the bus (no gateway) by every
-role and by a caller with no actor at all: each service must enforce its own boundary.
+"""Every department's RPCs, and the SLA's and the hall's, that act or read, called straight
+over the bus (no gateway) by every role and by a caller with no actor at all: each service must
+enforce its own boundary. The hall's and the SLA's rows also try the committee and the system
+(their rules name those roles).
 
 "refused" = DomainError 401/403; "allowed" = anything else (a success, or a domain answer such
 as 404/409/422 that only comes after the caller was let through). Each table row names the
 roles that must be let through; every other role must be refused. Refused roles are tried
 first, so a row that changes state is changed by an allowed role only.
 """
+import time
+
 import pytest
 from nameko.standalone.rpc import ClusterRpcProxy
 
@@ -19,6 +23,9 @@ ANY_ACTOR = EVERYONE - {"nobody"}
 STUDENTS = {"owner", "other"}
 DEPT_STAFF = {"b", "a"}
 READERS = {"owner", "b", "a", "director"}         # a case or a student's record
+ALL_ROLES = ROLES + ("committee", "system")       # the hall and SLA rows
+ANY_STAFF = {"b", "a", "other_b", "other_a"}
+MANAGERS = {"director", "committee"}              # the hall's read-only reports
 
 
 class Caller:
@@ -64,10 +71,10 @@ def outcome(call, actor, service, method, args):
         return f"crashed: {type(exc).__name__}: {exc}"
 
 
-def check(call, kit, department, service, method, args, allowed):
+def check(call, kit, department, service, method, args, allowed, roles=ROLES):
     """-> the mismatches of one row, trying refused roles before allowed ones."""
     wrong = []
-    for role in sorted(ROLES, key=lambda r: r in allowed):
+    for role in sorted(roles, key=lambda r: r in allowed):
         got = outcome(call, kit.actor_for(role, department), service, method, args)
         want = "allowed" if role in allowed else "refused"
         if got != want:
@@ -113,7 +120,7 @@ def extra_rows(cases):
         ("campus_it", "top_up", (100, "sec-top-1"), STUDENTS),
         ("campus_it", "transfer", (OTHER_ID, 1, "sec-transfer-1"), STUDENTS),
         ("campus_it", "unfreeze", (OWNER_ID, True, "id_card"), DEPT_STAFF),
-        ("academic", "certificate_pdf", (c["academic"],), {"owner", "b", "a"}),
+        ("academic", "certificate_pdf", (c["academic"],), READERS),     # the director reads
         ("academic", "verify_certificate", ("NO-SUCH-CODE",), EVERYONE),
         ("security", "verify_pass", ("湘A12345",), ANY_ACTOR),
         ("insurance", "record_payout", (c["insurance"], 100), DEPT_STAFF),
@@ -121,7 +128,7 @@ def extra_rows(cases):
         ("aid", "programmes", (), EVERYONE),
         ("sunshine", "add_investigation_note", (c["sunshine"], "已联系后勤处 / asked logistics"),
          DEPT_STAFF),
-        ("sunshine", "investigation_notes", (c["sunshine"],), DEPT_STAFF),
+        ("sunshine", "investigation_notes", (c["sunshine"],), DEPT_STAFF | {"director"}),
         ("sunshine", "routed_cases", (), DEPT_STAFF | {"other_b", "other_a"}),
         ("league", "membership", (OWNER_ID,), READERS),
         ("league", "competitions", (), EVERYONE),
@@ -178,3 +185,125 @@ def test_personal_numbers_are_masked_unless_the_role_needs_them(call, kit):
     assert "13812345678" in complaint["form"]["text"]
     seen_by_b = call(actor_for("b", s), s, "get_case", complaint["id"])
     assert "138****5678" in seen_by_b["form"]["text"]
+
+
+# ---- the SLA and the hall (department "logistics": b/a are logistics_b/_a, window 11) -------
+def eventually(probe, timeout=30):
+    deadline = time.time() + timeout
+    while not (value := probe()):
+        assert time.time() < deadline, "the SLA did not pick the events up in time"
+        time.sleep(0.3)
+    return value
+
+
+@pytest.fixture(scope="module")
+def hall(call, kit, cases):
+    """The hall's roster at window 11 (logistics_b, logistics_b2 and logistics_a), a hand-over
+    to logistics_b, a question the desk referred to logistics (q_referred; its SLA referral
+    deadline is in) and an open one (q_open), a patrol finding; the SLA holds the logistics
+    case's deadlines."""
+    director, desk = kit.actor_for("director", "logistics"), kit.actor_for("desk", "logistics")
+    b2 = {**kit.actor_for("b", "logistics"), "id": "logistics_b2"}
+    for staff_id, post in (("logistics_b", "B"), ("logistics_b2", "B"), ("logistics_a", "A")):
+        call(director, "hall", "set_post", 11, staff_id, post, staff_id)
+    handover = call(b2, "hall", "hand_over", 11, "logistics_b", [cases["logistics"][0]], "交班")
+    referred = call(desk, "hall", "record_question", OWNER_ID, "on_site", "宿舍能否养宠物？", None)
+    call(desk, "hall", "refer", referred["id"], "logistics", "宿舍管理规定")
+    opened = call(desk, "hall", "record_question", OWNER_ID, "phone", "报修电话是多少？", None)
+    patrol = call(director, "hall", "record_patrol", "2026-01-05", {
+        code: True for code in ("on_duty_discipline", "badge", "manner", "attitude",
+                                "signage_and_guide", "hygiene", "answers")},
+        [{"window": 11, "person": "logistics_b", "opinion": "桌面需整理"}])
+    eventually(lambda: call(director, "sla", "get_deadline", cases["logistics"][0]))
+    eventually(lambda: call(director, "sla", "get_deadline", str(referred["id"]), "referral"))
+    return {"handover": handover["id"], "q_referred": referred["id"], "q_open": opened["id"],
+            "finding": patrol["patrol"]["findings"][0]["id"]}
+
+
+def sla_rows(cases, hall):
+    case, referral = cases["logistics"][0], str(hall["q_referred"])
+    readers = READERS | {"committee", "system"}
+    viewers = ANY_STAFF | {"director", "committee", "system"}      # scoped to their department
+    period = ("2026-01-01T00:00:00+08:00", "2027-01-01T00:00:00+08:00")
+    return [
+        ("get_deadline", (case,), readers),
+        ("get_deadline", (case, "acceptance"), readers),
+        ("timers", (case,), readers),
+        ("deadlines", ([case],), readers),
+        # a referral: the student who asked, the department it went to, the desk
+        ("get_deadline", (referral, "referral"), readers | {"desk"}),
+        ("timers", (referral,), readers | {"desk"}),
+        ("compute_deadline", ("2026-12-07T10:00:00+08:00", 3, "working_days"), set(ALL_ROLES)),
+        ("health", (), set(ALL_ROLES)),
+        ("report", period, viewers),
+        ("at_risk", (), viewers),
+    ]
+
+
+def test_sla_rpcs(call, kit, cases, hall):
+    wrong = []
+    for method, args, allowed in sla_rows(cases, hall):
+        wrong += check(call, kit, "logistics", "sla", method, args, allowed, ALL_ROLES)
+    assert not wrong, "\n".join(wrong)
+
+
+def hall_rows(cases, hall):
+    case = cases["logistics"][0]
+    anyone = set(ALL_ROLES) - {"nobody"}
+    recorders = ANY_STAFF | {"desk", "director"}
+    checks = {code: True for code in ("on_duty_discipline", "badge", "manner", "attitude",
+                                      "signage_and_guide", "hygiene", "answers")}
+    return [
+        # roster and hand-overs
+        ("windows", (), anyone),
+        ("on_duty", (11,), anyone),
+        ("set_post", (11, "logistics_b3", "B", "第三位学生助理"), {"director"}),
+        ("add_shift", ("2026-12-07", "08:30", "12:00", 11, "logistics_b"), {"director"}),
+        ("shifts", ("2026-12-07",), recorders),
+        ("hand_over", (11, "logistics_b2", [case], "交班"), {"b"}),
+        ("confirm_hand_over", (hall["handover"],), {"b"}),           # the arriving B post
+        ("pending_hand_overs", (), {"director"}),
+        ("list_hand_overs", (True,), ANY_STAFF | {"director"}),
+        # the desk's log: the first-question owner (here the desk) and the department asked
+        ("record_question", (OWNER_ID, "wechat", "学生证丢了怎么办？", None), recorders),
+        ("list_questions", (), recorders),
+        ("get_question", (hall["q_referred"],), {"b", "a", "desk", "director"}),
+        ("refer", (hall["q_open"], "logistics", "请后勤处答复"), {"desk", "director"}),
+        ("answer_referral", (hall["q_referred"], "宿舍内不允许饲养宠物。"), {"b", "a"}),
+        ("follow_up", (hall["q_referred"], "已电话告知学生"), {"desk"}),
+        # patrols and assessment: the director acts; managers read; staff read their own
+        ("record_patrol", ("2026-01-06", checks, []), {"director"}),
+        ("resolve_finding", (hall["finding"], "已整改"), {"director"}),
+        ("patrols", ("2026-01",), MANAGERS),
+        ("record_demerit", ("logistics_b", "lateness", "sec-matrix-1", "迟到"), {"director"}),
+        ("assessment", ("2026-12",), MANAGERS),
+        ("assessment", ("2026-12", "logistics_b"), MANAGERS | {"b"}),
+        # satisfaction and the Sunshine Window: students rate their own cases and vote
+        ("rate_case", (case, True, "很满意"), {"owner"}),
+        ("vote", (11,), {"owner", "other"}),
+        ("satisfaction", ("2026-12",), MANAGERS),
+        ("sunshine", ("2026-12",), MANAGERS),
+        ("report", ("2026-12", "json"), MANAGERS),
+        ("health", (), set(ALL_ROLES)),
+        ("ping", (), set(ALL_ROLES)),
+    ]
+
+
+def test_hall_rpcs(call, kit, cases, hall):
+    wrong = []
+    for method, args, allowed in hall_rows(cases, hall):
+        wrong += check(call, kit, "logistics", "hall", method, args, allowed, ALL_ROLES)
+    assert not wrong, "\n".join(wrong)
+
+
+def test_the_director_reads_documents_but_never_writes_them(call, kit, cases):
+    """The director reads a certificate (there is none before completion: 409, not 403) and
+    a complaint's investigation notes, and may not add a note."""
+    director = kit.actor_for("director", "sunshine")
+    with pytest.raises(DomainError) as err:
+        call(director, "academic", "certificate_pdf", cases["academic"][1])
+    assert err.value.code == "certificate_not_issued"
+    assert isinstance(call(director, "sunshine", "investigation_notes", cases["sunshine"][1]),
+                      list)
+    assert outcome(call, director, "sunshine", "add_investigation_note",
+                   (cases["sunshine"][1], "主任批注")) == "refused"

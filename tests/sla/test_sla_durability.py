@@ -15,6 +15,7 @@ from kombu import Connection
 from sqlalchemy import create_engine, text
 
 from osac_shared.clock import TZ
+from osac_shared.testing import ACTORS
 
 from sla.testkit import (REPAIR, Alarms, case_event, new_case_id, publish, referral_event,
                          wait_for)
@@ -121,7 +122,7 @@ def test_an_outage_across_a_working_day_raises_each_breach_once(plat, alarms):
         assert levels(alarms, c) == want
         assert levels(alarms, c, "acceptance") == []        # accepted in time
     assert levels(alarms, referral, "referral") == [BR, E2, E3]
-    with plat.rpc() as rpc:
+    with plat.rpc(ACTORS["director"]) as rpc:
         assert (rpc.sla.get_deadline(on_time)["status"], rpc.sla.get_deadline(on_time)[
             "breached_at"]) == ("met", None)
         assert rpc.sla.get_deadline(late)["status"] == "late"

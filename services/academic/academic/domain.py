@@ -5,7 +5,7 @@ import secrets
 
 from marshmallow import Schema, fields, validate
 
-from osac_shared.auth import STUDENT, is_staff_of
+from osac_shared.auth import DIRECTOR, STUDENT, is_staff_of
 from osac_shared.errors import conflict, validation_failed
 
 from .majors import MAJORS
@@ -71,10 +71,11 @@ def mask_name(name):
 
 
 def may_download(actor, student_id):
-    """Only the student the certificate is for, or Academic Affairs staff."""
+    """The student the certificate is for, Academic Affairs staff, or the hall director (who
+    reads everything; downloading changes nothing)."""
     if actor.get("role") == STUDENT:
         return actor.get("id") == student_id
-    return is_staff_of(actor, "academic")
+    return actor.get("role") == DIRECTOR or is_staff_of(actor, "academic")
 
 
 # ---- major transfer ----------------------------------------------------------------------

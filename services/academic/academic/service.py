@@ -90,13 +90,14 @@ class AcademicService(CaseService):
 
     @rpc
     def certificate_pdf(self, case_id):
-        """The issued certificate of a completed case, for its student or Academic Affairs staff:
-        {case_id, code, filename, content_type, sha256, pdf_base64}."""
+        """The issued certificate of a completed case, for its student, Academic Affairs staff
+        or the director: {case_id, code, filename, content_type, sha256, pdf_base64}."""
         actor = require_actor(self.actor)
         case = engine.get_case(self.db, case_id)
         if not may_download(actor, case.student_id):
-            raise forbidden("只有本人或教务处工作人员可以下载该证明",
-                            "Only the student or Academic Affairs staff may download this")
+            raise forbidden("只有本人、教务处工作人员或大厅主任可以下载该证明",
+                            "Only the student, Academic Affairs staff or the director may "
+                            "download this")
         cert = self.db.scalar(select(Certificate).where(Certificate.case_id == case_id))
         if cert is None:
             raise DomainError("certificate_not_issued", "该事项尚未办结，证明还未生成",

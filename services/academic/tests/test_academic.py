@@ -54,7 +54,9 @@ def test_new_codes_are_base32_and_do_not_repeat():
     (staff("academic", "b_post"), True),
     (staff("academic", "a_post"), True),
     (staff("security", "a_post"), False),
-    (ACTORS["director"], False),
+    (ACTORS["director"], True),              # reads everything
+    ({"id": "c1", "role": "committee"}, False),
+    ({"id": "desk", "role": "desk"}, False),
 ])
 def test_who_may_download_a_certificate(actor, allowed):
     assert may_download(actor, "2026000001") is allowed
@@ -173,16 +175,22 @@ def test_certificate_end_to_end(plat, certificate_case):
         assert rpc.academic.verify_certificate("not a code") == {"valid": False}
 
 
-def test_only_the_owner_or_academic_staff_get_the_pdf(plat, certificate_case):
+def test_only_the_owner_academic_staff_or_the_director_get_the_pdf(plat, certificate_case):
     case_id = certificate_case["id"]
     for actor, status in [(ACTORS["student2"], 403), (staff("security", "a_post"), 403),
-                          (ACTORS["director"], 403), (None, 401)]:
+                          ({"id": "desk", "role": "desk"}, 403), (None, 401)]:
         with plat.rpc(actor) as rpc:
             with pytest.raises(DomainError) as err:
                 rpc.academic.certificate_pdf(case_id)
             assert err.value.status == status, actor
-    with plat.rpc(staff("academic", "a_post")) as rpc:
-        assert rpc.academic.certificate_pdf(case_id)["pdf_base64"]
+    for reader in (staff("academic", "a_post"), ACTORS["director"]):
+        with plat.rpc(reader) as rpc:
+            assert rpc.academic.certificate_pdf(case_id)["code"] == \
+                certificate_case["result"]["certificate_code"]
+    with plat.rpc(ACTORS["director"]) as rpc:            # the director reads, never acts
+        with pytest.raises(DomainError) as err:
+            rpc.academic.act(case_id, "reject", "仅查看")
+        assert err.value.status == 403
 
 
 def test_major_transfer_window_and_quota(plat):

@@ -7,8 +7,8 @@ from marshmallow import ValidationError
 from nameko.rpc import rpc
 from sqlalchemy.exc import IntegrityError
 
-from osac_shared.auth import (COMMITTEE, DIRECTOR, DESK, STAFF, CurrentActor, require_actor,
-                              require_role)
+from osac_shared.auth import (B_POST, COMMITTEE, DIRECTOR, DESK, STAFF, STUDENT, CurrentActor,
+                              require_actor, require_role)
 from osac_shared.catalogue import service_of
 from osac_shared.clock import Clock
 from osac_shared.contracts import read_event
@@ -23,6 +23,7 @@ from . import reports
 from .dependencies import Departments, Settings, Unavailable
 from .records import demerits, desk, events, patrols, ratings, roster
 from .rules import assessment
+from .rules.desk import RECORDERS
 from .rules.periods import parse_month, period_bounds
 from .rules.roster import CASE_ID, check_window, clean_post, clean_shift, parse_day
 from .windows import WINDOWS, window_to_dict
@@ -49,6 +50,9 @@ class HallService:
     satisfaction: rate_case(case_id, satisfied, comment=""), satisfaction(period),
       vote(window, month=None), sunshine(month);
     reports: report(period, format="json"); health(); ping().
+    Who may call what: every RPC but health and ping needs the actor in the RPC context (the
+      roster and who is on duty: any actor); each names the roles it lets through before it
+      reads anything (``_me``), and the rules (``hall.rules``) then check ownership.
     Events consumed: "case.*" of every department in registry.DEPARTMENTS
       (on_<department>_case_event: last staff actor; case.notice_violation -> demerit) and
       sla "sla.breached" (-> demerit). Emits (outbox): hall.referral_opened,
@@ -94,6 +98,7 @@ class HallService:
     # ---- roster and hand-overs -----------------------------------------------------------
     @rpc
     def windows(self):
+        self._me()                      # the roster names staff: callers must be known
         return [{**window_to_dict(w), "posts": [roster.post_to_dict(p) for p in
                                                 roster.posts(self.db, n)]}
                 for n, w in sorted(WINDOWS.items())]
@@ -131,7 +136,7 @@ class HallService:
 
     @rpc
     def confirm_hand_over(self, handover_id):
-        row = roster.confirm(self.db, self._me(), handover_id, self.clock())
+        row = roster.confirm(self.db, self._me(B_POST), handover_id, self.clock())
         return self._done(roster.hand_over_to_dict(row))
 
     @rpc
@@ -156,39 +161,40 @@ class HallService:
 
     @rpc
     def refer(self, question_id, to_department, note=""):
-        q = desk.refer(self.db, self._me(), question_id, to_department, note, self.clock(),
-                       self.correlation_id)
+        q = desk.refer(self.db, self._me(*RECORDERS), question_id, to_department, note,
+                       self.clock(), self.correlation_id)
         return self._done(desk.to_dict(q))
 
     @rpc
     def answer_referral(self, question_id, answer):
-        q = desk.answer(self.db, self._me(), question_id, answer, self.clock(),
+        q = desk.answer(self.db, self._me(*STAFF), question_id, answer, self.clock(),
                         self.correlation_id)
         return self._done(desk.to_dict(q))
 
     @rpc
     def follow_up(self, question_id, feedback):
-        q = desk.follow_up(self.db, self._me(), question_id, feedback, self.clock())
+        q = desk.follow_up(self.db, self._me(*RECORDERS), question_id, feedback, self.clock())
         return self._done(desk.to_dict(q))
 
     @rpc
     def get_question(self, question_id):
-        return desk.to_dict(desk.read(self.db, self._me(), question_id))
+        return desk.to_dict(desk.read(self.db, self._me(*RECORDERS), question_id))
 
     @rpc
     def list_questions(self, status=None, page=1, per_page=50):
-        return desk.list_questions(self.db, self._me(), status, page, per_page)
+        return desk.list_questions(self.db, self._me(*RECORDERS), status, page, per_page)
 
     # ---- patrols -------------------------------------------------------------------------
     @rpc
     def record_patrol(self, date, checklist, findings=None):
-        patrol, warnings = patrols.record(self.db, self._me(), date, checklist, findings,
-                                          self.clock())
+        patrol, warnings = patrols.record(self.db, self._me(DIRECTOR), date, checklist,
+                                          findings, self.clock())
         return self._done({"patrol": patrols.patrol_to_dict(patrol), "warnings": warnings})
 
     @rpc
     def resolve_finding(self, finding_id, result):
-        finding = patrols.resolve(self.db, self._me(), finding_id, result, self.clock())
+        finding = patrols.resolve(self.db, self._me(DIRECTOR), finding_id, result,
+                                  self.clock())
         return self._done(patrols.finding_to_dict(finding))
 
     @rpc
@@ -232,7 +238,7 @@ class HallService:
     # ---- satisfaction and the Sunshine Window --------------------------------------------
     @rpc
     def rate_case(self, case_id, satisfied, comment=""):
-        actor = self._me()
+        actor = self._me(STUDENT)       # the case's own student (checked after reading it)
         department = service_of(str(case_id))
         if not CASE_ID.match(str(case_id)) or department not in DEPARTMENTS:
             raise not_found("事项", "Case", case_id)
@@ -251,7 +257,8 @@ class HallService:
 
     @rpc
     def vote(self, window, month=None):
-        row = ratings.vote(self.db, self._me(), check_window(window), month, self.clock())
+        row = ratings.vote(self.db, self._me(STUDENT), check_window(window), month,
+                           self.clock())
         return self._done({"student_id": row.student_id, "month": row.month,
                            "window": row.window})
 

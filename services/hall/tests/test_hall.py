@@ -348,3 +348,28 @@ def test_reports_as_rows_csv_and_xlsx(plat):
         assert sheet.max_row == 14 and sheet["B12"].value == "维修服务"
         assert "format" in refused(lambda: rpc.hall.report("2026-12", "pdf")).fields
         assert "period" in refused(lambda: rpc.hall.report("2026-13", "json")).fields
+
+
+def test_roles_are_checked_before_anything_is_read(plat):
+    """A caller outside an RPC's roles is refused even for an id that does not exist (no 404
+    that tells which ids do), and no actor at all is 401 everywhere but health."""
+    with plat.rpc(STUDENT) as rpc:
+        for call in (lambda: rpc.hall.confirm_hand_over(999999),
+                     lambda: rpc.hall.refer(999999, "aid"),
+                     lambda: rpc.hall.answer_referral(999999, "x"),
+                     lambda: rpc.hall.follow_up(999999, "x"),
+                     lambda: rpc.hall.get_question(999999),
+                     lambda: rpc.hall.resolve_finding(999999, "x")):
+            assert refused(call).status == 403
+    with plat.rpc(DESK) as rpc:
+        assert refused(lambda: rpc.hall.answer_referral(999999, "x")).status == 403
+        assert refused(lambda: rpc.hall.rate_case("logistics-20261207-1a2b3c4d",
+                                                  True)).status == 403
+        assert refused(lambda: rpc.hall.vote(11)).status == 403
+    with plat.rpc(LOG_B) as rpc:
+        assert refused(lambda: rpc.hall.get_question(999999)).status == 404   # let through
+    with plat.rpc() as rpc:
+        for call in (rpc.hall.windows, lambda: rpc.hall.on_duty(11),
+                     lambda: rpc.hall.list_questions()):
+            assert refused(call).status == 401
+        assert rpc.hall.health()["status"] == "ok"

@@ -1,7 +1,7 @@
 """SLA (时限监督): keeps every case's deadlines and fires warnings, breaches and escalations."""
 from nameko.rpc import rpc
 
-from osac_shared.auth import COMMITTEE, DIRECTOR, SYSTEM, CurrentActor, require_role
+from osac_shared.auth import CurrentActor, require_actor
 from osac_shared.calendar import due_at
 from osac_shared.catalogue import UNITS
 from osac_shared.clock import Clock
@@ -11,12 +11,11 @@ from osac_shared.observability import Metrics
 from osac_shared.outbox import OutboxRelay, event_handler   # requeues on failure
 from osac_shared.registry import DEPARTMENTS
 
-from . import domain, engine, store
+from . import access, domain, engine, store
 from .dependencies import ConfigTimer, Inbox, Settings
 from .metrics import gauges as deadline_gauges
 
 MAX_IDS = 500
-MANAGERS = (DIRECTOR, COMMITTEE, SYSTEM)
 
 
 def parse_moment(value, field):
@@ -37,13 +36,17 @@ def parse_page(page, per_page):
 
 class SlaService:
     """Boundary.
-    RPCs: health(); get_deadline(case_id, timer="completion") -> dict | None;
-          deadlines(case_ids) -> {id: completion dict}; timers(case_id) -> [dict];
-          compute_deadline(start_iso, value, unit) -> {due_at, flagged};
+    RPCs (who may call them: ``sla.access``; every one but health and compute_deadline needs
+          the actor in the RPC context):
+          health(); get_deadline(case_id, timer="completion") -> dict | None;
+          deadlines(case_ids) -> {id: completion dict}; timers(case_id) -> [dict]
+              (the case's student, its department's staff, the desk for referrals, managers);
+          compute_deadline(start_iso, value, unit) -> {due_at, flagged}   (open to anyone);
           report(start_iso, end_iso) -> on-time rates per window/department/item/timer,
-              per_hour submissions, breaches with who and why   (director, committee, system);
+              per_hour submissions, breaches with who and why   (director, committee, system;
+              B/A posts: their department's deadlines only);
           at_risk(page=1, per_page=50) -> deadlines warned, not yet breached, not paused
-              (soonest due first; breached ones are in the report)  (same roles).
+              (soonest due first; breached ones are in the report)  (same roles and scope).
     Events consumed: "case.*" from every department in ``registry.DEPARTMENTS`` (methods
           ``on_<department>_case_event``, added below the class); "hall.referral_opened" and
           "hall.referral_answered" from the hall.
@@ -87,26 +90,40 @@ class SlaService:
 
     @rpc
     def get_deadline(self, case_id, timer=domain.COMPLETION):
+        require_actor(self.actor)
         if timer not in domain.TIMERS:
             raise validation_failed({"timer": f"只能取 {', '.join(domain.TIMERS)} / use one "
                                               f"of {', '.join(domain.TIMERS)}"})
         row = store.get(self.db, str(case_id), timer)
-        return domain.public(store.state_of(row)) if row else None
+        if row is None:
+            return None
+        state = store.state_of(row)
+        access.require_read(self.actor, [state])
+        return domain.public(state)
 
     @rpc
     def timers(self, case_id):
-        return [domain.public(store.state_of(r)) for r in store.of_case(self.db, str(case_id))]
+        states = [store.state_of(r) for r in store.of_case(self.db, str(case_id))]
+        access.require_read(self.actor, states)
+        return [domain.public(s) for s in states]
 
     @rpc
     def deadlines(self, case_ids):
+        """Completion deadlines of the cases named; refused when any of them is not the
+        caller's to see (unknown ids are left out)."""
+        require_actor(self.actor)
         if not isinstance(case_ids, (list, tuple)) or len(case_ids) > MAX_IDS:
             raise validation_failed({"case_ids": f"须为事项编号列表（最多{MAX_IDS}个）/ a list "
                                                  f"of at most {MAX_IDS} case ids"})
         rows = store.many(self.db, [str(c) for c in case_ids], domain.COMPLETION)
-        return {row.case_id: domain.public(store.state_of(row)) for row in rows}
+        states = [store.state_of(r) for r in rows]
+        access.require_read(self.actor, states)
+        return {s.case_id: domain.public(s) for s in states}
 
     @rpc
     def compute_deadline(self, start_iso, value, unit):
+        """Pure working-calendar arithmetic over no personal data (it backs the public service
+        guide's ``GET /api/calendar/deadline``): open to any caller, with or without an actor."""
         start = parse_moment(start_iso, "start_iso")
         if unit not in UNITS:
             raise validation_failed({"unit": f"只能取 {', '.join(UNITS)} / use one of "
@@ -118,19 +135,21 @@ class SlaService:
 
     @rpc
     def report(self, start_iso, end_iso):
-        require_role(self.actor, *MANAGERS)
+        department = access.viewer_department(self.actor)
         start, end = parse_moment(start_iso, "start_iso"), parse_moment(end_iso, "end_iso")
         if end <= start:
             raise validation_failed({"end_iso": "结束时间须晚于开始时间 / must be after start_iso"})
-        rows = store.submitted_between(self.db, start, end)
-        summary = domain.summarize([store.state_of(r) for r in rows])
-        return {"from": start.isoformat(), "to": end.isoformat(), **summary}
+        states = [store.state_of(r) for r in store.submitted_between(self.db, start, end)]
+        if department:
+            states = [s for s in states if s.department == department]
+        return {"from": start.isoformat(), "to": end.isoformat(),
+                **domain.summarize(states)}
 
     @rpc
     def at_risk(self, page=1, per_page=50):
-        require_role(self.actor, *MANAGERS)
+        department = access.viewer_department(self.actor)
         page, per_page = parse_page(page, per_page)
-        rows, total = store.at_risk(self.db, page, per_page)
+        rows, total = store.at_risk(self.db, page, per_page, department=department or None)
         return {"items": [domain.public(store.state_of(r)) for r in rows], "total": total,
                 "page": page, "per_page": per_page}
 

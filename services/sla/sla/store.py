@@ -80,10 +80,13 @@ def submitted_between(session, start, end, timers=None):
     return session.scalars(query).all()
 
 
-def at_risk(session, page, per_page):
-    """(rows, total): open deadlines whose warning fired, not paused, soonest due first."""
+def at_risk(session, page, per_page, department=None):
+    """(rows, total): open deadlines whose warning fired, not paused, soonest due first;
+    only ``department``'s when given."""
     where = (Deadline.status == OPEN, Deadline.warned_at.is_not(None),
              Deadline.paused_since.is_(None))
+    if department is not None:
+        where += (Deadline.department == department,)
     total = session.scalar(select(func.count()).select_from(Deadline).where(*where))
     rows = session.scalars(select(Deadline).where(*where)
                            .order_by(Deadline.due_at, Deadline.case_id, Deadline.timer)

@@ -2,7 +2,8 @@
 cases (completion and acceptance timers, the last staff actor), pauses, the green channel's
 urgent alert, referrals from the hall, alarms and escalations fire once (also across a
 restart, and held outside working hours), a duplicate or out-of-order delivery ends in the
-right state, and the director's report and at-risk list."""
+right state, the director's (and staff's own department's) report and at-risk list, and
+who may read which deadline."""
 import time
 import uuid
 from datetime import datetime, timedelta
@@ -42,7 +43,7 @@ def alarms(plat):
 def deadline_of(plat, case_id, timer="completion", **expected):
     """Poll sla.get_deadline until it exists and shows every ``expected`` field."""
     def probe():
-        with plat.rpc() as rpc:
+        with plat.rpc(DIRECTOR) as rpc:
             d = rpc.sla.get_deadline(case_id, timer)
         return d if d and all(d[k] == v for k, v in expected.items()) else None
     return wait_for(probe)
@@ -78,11 +79,44 @@ def test_a_case_gets_its_timers_and_is_met_on_time(plat):
     d = deadline_of(plat, case_id, status="met")
     assert d["on_time"] is True and d["completed_at"] == "2026-03-03T10:00:00+08:00"
     assert (d["actor_id"], d["actor_role"]) == ("logistics_a", "a_post")
-    with plat.rpc() as rpc:
+    with plat.rpc(ACTORS["student"]) as rpc:          # the case's own student
         assert rpc.sla.deadlines([case_id, "logistics-none"]) == {case_id: d}
         timers = {t["timer"]: t for t in rpc.sla.timers(case_id)}
     assert (timers["acceptance"]["status"], timers["acceptance"]["completed_at"]) == (
         "met", "2026-03-02T11:00:00+08:00")
+
+
+def test_deadlines_are_read_by_the_student_the_department_and_managers(plat):
+    plat.set_time(T0)
+    case_id = submit(plat, "logistics.complaint")
+    d = deadline_of(plat, case_id)
+    readers = (ACTORS["student"], B, A, DIRECTOR, {"id": "c1", "role": "committee"})
+    for actor in readers:
+        with plat.rpc(actor) as rpc:
+            assert rpc.sla.get_deadline(case_id) == d
+            assert rpc.sla.deadlines([case_id]) == {case_id: d}
+            assert {t["timer"] for t in rpc.sla.timers(case_id)} == {"completion",
+                                                                     "acceptance"}
+    others = (ACTORS["student2"], staff("aid"), staff("aid", "a_post"),
+              {"id": "desk", "role": "desk"})
+    for actor in others:
+        with plat.rpc(actor) as rpc:
+            for call in (lambda: rpc.sla.get_deadline(case_id),
+                         lambda: rpc.sla.get_deadline(case_id, "acceptance"),
+                         lambda: rpc.sla.deadlines(["logistics-none", case_id]),
+                         lambda: rpc.sla.timers(case_id)):
+                with pytest.raises(DomainError) as err:
+                    call()
+                assert err.value.status == 403, actor
+            assert rpc.sla.get_deadline("logistics-none") is None   # nothing to hide
+            assert rpc.sla.deadlines(["logistics-none"]) == {}
+    with plat.rpc() as rpc:                                          # no actor at all
+        for call in (lambda: rpc.sla.get_deadline(case_id), lambda: rpc.sla.timers(case_id),
+                     lambda: rpc.sla.deadlines([case_id]),
+                     lambda: rpc.sla.get_deadline("logistics-none")):
+            with pytest.raises(DomainError) as err:
+                call()
+            assert err.value.status == 401
 
 
 def test_a_returned_case_pauses_and_resumes(plat):
@@ -188,25 +222,61 @@ def test_referrals_from_the_hall_get_one_working_day(plat, alarms):
     assert alarms.of(forgotten) == [("sla.breached", "referral", 1)]
     assert deadline_of(plat, forgotten, "referral")["window"] == 0     # the desk
     assert alarms.of(answered) == []
+    asker = {"id": "2026000009", "role": "student"}       # referral_event's student
+    for actor in ({"id": "desk", "role": "desk"}, staff("aid"), asker):
+        with plat.rpc(actor) as rpc:              # the desk, the receiving department, who asked
+            assert rpc.sla.get_deadline(answered, "referral")["status"] == "met"
+            assert [t["timer"] for t in rpc.sla.timers(answered)] == ["referral"]
+    with plat.rpc(B) as rpc:                      # another department's staff
+        with pytest.raises(DomainError) as err:
+            rpc.sla.timers(answered)
+        assert err.value.status == 403
 
 
-def test_the_at_risk_list_is_for_managers(plat):
+def test_the_at_risk_list_and_report_are_for_managers_and_staff(plat):
     plat.set_time(T0)
     case_id = submit(plat, "logistics.complaint")
     deadline_of(plat, case_id)
+    aid_case = f"aid-20260302-{uuid.uuid4().hex[:8]}"        # another department's case
+    publish(plat.amqp_uri, case_event("case.submitted", aid_case, T0, T0, item={
+        "item_code": "aid.national-grant", "window": 2, "department": "aid",
+        "limit": {"value": 3, "unit": "working_days"}, "post": "A",
+        "kind": "application"}))
+    deadline_of(plat, aid_case)
     plat.set_time(datetime(2026, 3, 5, 9, 0, tzinfo=TZ))    # past the warning (08:52:30)
     deadline_of(plat, case_id, warned_at="2026-03-05T09:00:00+08:00")
+    deadline_of(plat, aid_case, warned_at="2026-03-05T09:00:00+08:00")
+    period = ("2026-03-01T00:00:00+08:00", "2026-03-08T00:00:00+08:00")
     with plat.rpc(DIRECTOR) as rpc:
         risky = rpc.sla.at_risk(1, 200)
+        everything = rpc.sla.report(*period)
     assert case_id in [r["case_id"] for r in risky["items"] if r["timer"] == "completion"]
+    assert aid_case in [r["case_id"] for r in risky["items"]]
     assert all(r["status"] == "open" and r["warned_at"] for r in risky["items"])
-    with plat.rpc(ACTORS["student"]) as rpc:
+    assert {r["department"] for r in everything["by_department"]} == {"aid", "logistics"}
+    with plat.rpc(A) as rpc:                                 # logistics staff: logistics only
+        mine = rpc.sla.at_risk(1, 200)
+        report = rpc.sla.report(*period)
+        first = rpc.sla.at_risk(1, 1)
+    assert {r["department"] for r in mine["items"]} == {"logistics"}
+    assert case_id in [r["case_id"] for r in mine["items"]]
+    assert aid_case not in [r["case_id"] for r in mine["items"]]
+    assert mine["total"] == len(mine["items"])
+    assert len(first["items"]) == 1 and first["items"][0] in mine["items"]
+    assert [r["department"] for r in report["by_department"]] == ["logistics"]
+    assert {b["department"] for b in report["breaches"]} <= {"logistics"}
+    for actor in (ACTORS["student"], {"id": "desk", "role": "desk"}):
+        with plat.rpc(actor) as rpc:
+            with pytest.raises(DomainError) as err:
+                rpc.sla.at_risk()
+            assert err.value.status == 403
+            with pytest.raises(DomainError) as err:
+                rpc.sla.report(*period)
+            assert err.value.status == 403
+    with plat.rpc() as rpc:
         with pytest.raises(DomainError) as err:
             rpc.sla.at_risk()
-        assert err.value.status == 403
-        with pytest.raises(DomainError) as err:
-            rpc.sla.report("2026-03-01T00:00:00+08:00", "2026-03-08T00:00:00+08:00")
-        assert err.value.status == 403
+        assert err.value.status == 401
     with plat.rpc(DIRECTOR) as rpc:
         with pytest.raises(DomainError) as err:
             rpc.sla.at_risk(0, 500)
@@ -233,7 +303,7 @@ def test_duplicate_and_out_of_order_deliveries(plat):
     publish(plat.amqp_uri, case_event("case.submitted", sentinel, T0, T0))
     deadline_of(plat, sentinel)
     time.sleep(1)
-    with plat.rpc() as rpc:
+    with plat.rpc(DIRECTOR) as rpc:
         assert rpc.sla.get_deadline(case_id) == d
     engine = create_engine(plat.db_url("sla"))
     with engine.connect() as conn:
@@ -251,7 +321,7 @@ def test_duplicate_and_out_of_order_deliveries(plat):
 
 
 def test_compute_deadline_and_its_errors(plat):
-    with plat.rpc() as rpc:
+    with plat.rpc() as rpc:                     # open to any caller: no actor needed
         assert rpc.sla.compute_deadline("2026-02-13T10:00:00+08:00", 2, "working_days") == {
             "due_at": "2026-02-24T17:30:00+08:00", "flagged": False}
         assert rpc.sla.compute_deadline("2026-12-31T10:00:00+08:00", 1, "working_days")[
@@ -262,6 +332,7 @@ def test_compute_deadline_and_its_errors(plat):
         with pytest.raises(DomainError) as err:
             rpc.sla.compute_deadline("2026-02-13T10:00", 2, "weeks")
         assert "working_days" in err.value.fields["unit"]
+    with plat.rpc(ACTORS["student"]) as rpc:
         with pytest.raises(DomainError) as err:
             rpc.sla.get_deadline("x", "lunch")
         assert set(err.value.fields) == {"timer"}

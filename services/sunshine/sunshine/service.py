@@ -4,7 +4,7 @@ from nameko.rpc import rpc
 
 from osac_shared import calendar
 from osac_shared import cases as engine
-from osac_shared.auth import STAFF, STUDENT, is_staff_of, require_actor
+from osac_shared.auth import DIRECTOR, STAFF, STUDENT, is_staff_of, require_actor
 from osac_shared.errors import DomainError, forbidden
 from osac_shared.service import CaseService
 
@@ -17,10 +17,11 @@ ITEM = "sunshine.complaint-suggestion"
 
 class SunshineService(CaseService):
     """Boundary: the CaseService RPCs (catalogue, submit_case, get_case, list_cases, act,
-    expedite, health, ping) plus ``add_investigation_note`` / ``investigation_notes`` (sunshine
-    staff) and ``routed_cases`` (staff of the department a complaint was routed to). No event
-    handlers; emits case.* events through the outbox. Calls ``<department>.get_case`` (through
-    ``departments``) to check a related case the student cites.
+    expedite, health, ping) plus ``add_investigation_note`` (sunshine staff),
+    ``investigation_notes`` (sunshine staff; the director reads them too) and ``routed_cases``
+    (staff of the department a complaint was routed to). No event handlers; emits case.*
+    events through the outbox. Calls ``<department>.get_case`` (through ``departments``) to
+    check a related case the student cites.
 
     Flow: submit (feedback due in 3 working days) -> B accepts and routes (``extra.routed_to``,
     default the department the student chose; ``result.routed_to``) -> notes -> A approves ->
@@ -82,9 +83,11 @@ class SunshineService(CaseService):
                               {"student_id": "请去掉该条件 / leave it out"}, 422)
         return super().list_cases(student_id, statuses, page, per_page)
 
-    def _sunshine_staff(self):
+    def _sunshine_staff(self, director_reads=False):
+        """The actor, if Sunshine staff (or, for a read, the director, who reads everything)."""
         actor = require_actor(self.actor)
-        if not is_staff_of(actor, self.name):
+        if not (is_staff_of(actor, self.name)
+                or (director_reads and actor["role"] == DIRECTOR)):
             raise forbidden("只有阳光服务中心工作人员可以记录和查看调查情况",
                             "Only Sunshine Service Center staff can do this")
         return actor
@@ -101,8 +104,8 @@ class SunshineService(CaseService):
 
     @rpc
     def investigation_notes(self, case_id):
-        """The investigation notes of a case (sunshine staff)."""
-        actor = self._sunshine_staff()
+        """The investigation notes of a case (sunshine staff, and the director: read only)."""
+        actor = self._sunshine_staff(director_reads=True)
         return records.notes(self.db, engine.read_case(self.db, case_id, actor).id)
 
     @rpc

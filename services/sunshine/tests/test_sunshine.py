@@ -111,6 +111,17 @@ def test_complaint_routed_investigated_and_answered(plat):
     with plat.rpc(A) as rpc:
         notes = rpc.sunshine.add_investigation_note(case["id"], "后勤处已更换热水器，学生确认")
         assert [n["author_id"] for n in notes] == ["sunshine_b", "sunshine_a"]
+    with plat.rpc(ACTORS["director"]) as rpc:          # the director reads, never writes
+        assert rpc.sunshine.investigation_notes(case["id"]) == notes
+        with pytest.raises(DomainError) as err:
+            rpc.sunshine.add_investigation_note(case["id"], "主任批注")
+        assert err.value.status == 403
+    for outsider in (ME, staff("logistics"), {"id": "desk", "role": "desk"}):
+        with plat.rpc(outsider) as rpc:
+            with pytest.raises(DomainError) as err:
+                rpc.sunshine.investigation_notes(case["id"])
+            assert err.value.status == 403
+    with plat.rpc(A) as rpc:
         rpc.sunshine.act(case["id"], "approve")
         with pytest.raises(DomainError) as err:
             rpc.sunshine.act(case["id"], "complete")
