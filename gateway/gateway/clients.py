@@ -12,7 +12,8 @@ the RPC pool, time-outs, fan-out and degradation. Route handlers never touch nam
   request can see or change it in between.
 * ``gather`` publishes every call first (``call_async``) and then collects the replies against
   ONE deadline, so a fan-out to five departments costs the slowest of them, never the sum, and
-  never more than ``RPC_TIMEOUT``.
+  never more than ``RPC_TIMEOUT``; it notes when each reply arrived, so each call is timed on
+  its own (``Clients.observe``, the gateway's metrics).
 * ``ConsumerProbe`` asks RabbitMQ (passive ``queue_declare`` of ``rpc-<name>``) whether anyone
   consumes a service's queue, cached for ~1.5 s. A service with no consumer is reported
   unavailable at once, and a write is never published to it: the queue is durable, so the
@@ -29,7 +30,7 @@ import time
 
 from amqp.exceptions import NotFound
 from kombu import Connection
-from nameko.exceptions import RpcTimeout, UnknownService
+from nameko.exceptions import UnknownService
 from nameko.rpc import ServiceProxy
 from nameko.standalone.rpc import ClusterRpcProxy
 
@@ -195,26 +196,35 @@ class RpcPool:
                 pass
 
     @staticmethod
-    def _wait(owner, reply, deadline):
-        """Wait for one reply until ``deadline`` (monotonic). Replies to the other calls of a
-        fan-out that arrive meanwhile are kept by the consumer for their own turn."""
+    def _collect(owner, replies, deadline):
+        """Wait for the replies of ``replies`` ({key: reply}) until ``deadline`` (monotonic).
+        -> ({key: monotonic time its reply arrived}, the transport's error or None); a key
+        missing from the first got no reply in time. Each message drained is one reply, so
+        the time is that call's own, whatever the order of the others."""
         consumer = owner._reply_listener.queue_consumer
-        correlation_id = reply.reply_event.correlation_id
-        while correlation_id not in consumer.replies:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise RpcTimeout(remaining)
+        waiting, arrived = dict(replies), {}
+        while True:
+            now = time.monotonic()
+            for key, reply in list(waiting.items()):
+                if reply.reply_event.correlation_id in consumer.replies:
+                    arrived[key] = now
+                    del waiting[key]
+            if not waiting or now >= deadline:
+                return arrived, None
             try:
-                consumer.consumer.connection.drain_events(timeout=remaining)
+                consumer.consumer.connection.drain_events(timeout=deadline - now)
             except socket.timeout:
-                raise RpcTimeout(remaining)
-        return reply.result()
+                return arrived, None
+            except Exception as exc:          # the connection failed while we waited
+                return arrived, exc
 
-    def gather(self, calls, actor, correlation_id, timeout=None):
+    def gather(self, calls, actor, correlation_id, timeout=None, took=None):
         """``calls`` = {key: (service, method, args, kwargs)} -> {key: result or exception};
-        exceptions are DomainError (the service's answer) or a ServiceUnavailable."""
+        exceptions are DomainError (the service's answer) or a ServiceUnavailable. ``took``,
+        a dict, receives each call's own seconds from its publish to its answer."""
         deadline = time.monotonic() + (timeout or self.timeout)
-        out, replies, broken = {}, {}, False
+        took = {} if took is None else took
+        out, replies, sent, broken = {}, {}, {}, False
         try:
             owner = self._owner()
         except Exception as exc:
@@ -225,25 +235,37 @@ class RpcPool:
         for key, (service, method, args, kwargs) in calls.items():
             proxy = ServiceProxy(owner._worker_ctx, service, owner._reply_listener,
                                  retry_policy=PUBLISH_RETRY, expiration=ttl)
+            sent[key] = time.monotonic()
             try:
-                replies[key] = (service, getattr(proxy, method).call_async(*args, **kwargs))
+                replies[key] = getattr(proxy, method).call_async(*args, **kwargs)
             except UnknownService:
                 out[key] = ServiceDown(service, "unknown")
             except Exception as exc:
                 log.warning("publishing %s.%s failed: %s", service, method, exc)
                 out[key], broken = ServiceDown(service, "publish"), True
-        for key, (service, reply) in replies.items():
+            if key in out:
+                took[key] = time.monotonic() - sent[key]
+        arrived, lost = self._collect(owner, replies, deadline)
+        for key, reply in replies.items():
+            service = calls[key][0]
+            took[key] = arrived.get(key, time.monotonic()) - sent[key]
+            if key not in arrived:
+                broken = True
+                if lost is None:
+                    out[key] = ServiceTimeout(service)
+                    log.warning("%s: %s did not answer in %.1f s", correlation_id, service,
+                                timeout or self.timeout)
+                else:       # the request went out and no answer came: it may still run
+                    out[key] = ServiceTimeout(service, "transport")
+                    log.warning("%s: %s call failed: %r", correlation_id, service, lost)
+                continue
             try:
-                out[key] = self._wait(owner, reply, deadline)
+                out[key] = reply.result()
             except DomainError as exc:
                 out[key] = exc
-            except RpcTimeout:
-                out[key], broken = ServiceTimeout(service), True
-                log.warning("%s: %s did not answer in %.1f s", correlation_id, service,
-                            timeout or self.timeout)
             except Exception as exc:
-                if reply.resp_body is None:          # no answer came: the transport failed
-                    broken = True                    # after the request went out: it may run
+                if reply.resp_body is None:          # its answer could not be read: the
+                    broken = True                    # transport failed; it may still run
                     out[key] = ServiceTimeout(service, "transport")
                 else:                                # the service raised something else
                     out[key] = ServiceFailed(service, type(exc).__name__)
@@ -264,15 +286,23 @@ class Clients:
         self.pool = RpcPool(settings.amqp_uri, settings.rpc_timeout)
         self._catalogue = {}        # department -> (fetched_at, items)
         self._catalogue_lock = threading.Lock()
+        self.observe = None         # observe(service, method, answer, seconds), per call
 
     def fan_out(self, calls, actor, correlation_id, fresh=False):
         """-> ({key: result}, {key: exception}). Services with no consumer are not called;
-        ``fresh`` checks for consumers without the cache (writes)."""
+        ``fresh`` checks for consumers without the cache (writes). ``observe``, when set
+        (observability.instrument_clients), hears of every call with its own seconds."""
+        started = time.monotonic()
         up = self.probe.up(sorted({c[0] for c in calls.values()}), fresh)
         live = {k: c for k, c in calls.items() if up[c[0]]}
         out = {k: ServiceDown(c[0]) for k, c in calls.items() if not up[c[0]]}
+        took = {k: time.monotonic() - started for k in out}     # never sent: the check's time
         if live:
-            out.update(self.pool.gather(live, actor, correlation_id, self.timeout))
+            out.update(self.pool.gather(live, actor, correlation_id, self.timeout, took=took))
+        if self.observe is not None:
+            done = time.monotonic()
+            for key, (service, method, _args, _kwargs) in calls.items():
+                self.observe(service, method, out[key], took.get(key, done - started))
         ok = {k: v for k, v in out.items() if not isinstance(v, Exception)}
         return ok, {k: v for k, v in out.items() if isinstance(v, Exception)}
 

@@ -18,7 +18,14 @@
   (config or environment; 0, the default, is off). ``count_published`` wraps the outbox's
   publish function. ``instrument_flask(app)`` / ``instrument_clients(clients)`` do the same
   for the gateway (``GET /metrics``; with several gunicorn workers set
-  ``PROMETHEUS_MULTIPROC_DIR`` to an empty directory so the answer covers all of them).
+  ``PROMETHEUS_MULTIPROC_DIR`` to a directory of its own, made here if missing, so the
+  answer covers all of them); the gateway times each RPC of a fan-out on its own.
+* **This process's health**, on the same port (what the probes ask, never another replica):
+  ``GET /healthz/live`` is 200 while the Nameko container runs and the process answers (no
+  I/O); ``GET /healthz`` is 200 when, in addition, its AMQP consumer went round its loop in
+  the last ``STALE_AFTER`` seconds (kombu does so at least once a second while connected,
+  never while it reconnects) and its database answers ``SELECT 1``; 503 otherwise, with the
+  failing check named in the JSON body.
 """
 import contextvars
 import json
@@ -29,18 +36,23 @@ from datetime import datetime, timezone
 
 from nameko.events import EventHandler
 from nameko.extensions import DependencyProvider
+from nameko.messaging import QueueConsumer
 from nameko.rpc import Rpc
 from prometheus_client import (CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, Counter,
                                Histogram, generate_latest, make_wsgi_app)
 from prometheus_client.core import GaugeMetricFamily
+from sqlalchemy import text
 
 from .masking import mask_text
 
 log = logging.getLogger("osac.observability")
+if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):     # before the first figure is written there
+    os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
 CORRELATION = contextvars.ContextVar("osac_correlation_id", default=None)
 REQUEST_ID_HEADER = "X-Request-ID"
 QUIET = ("health", "ping")      # probes: logged at DEBUG, counted as usual
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+STALE_AFTER = 10.0   # seconds without a turn of the AMQP consumer loop: not on the broker
 
 # ---- the metrics -----------------------------------------------------------------------
 RPC_SECONDS = Histogram("osac_rpc_duration_seconds", "RPC handling time in the service",
@@ -58,9 +70,11 @@ HTTP_TOTAL = Counter("osac_http_requests", "Gateway HTTP requests",
                      ["method", "route", "status"])
 HTTP_SECONDS = Histogram("osac_http_request_duration_seconds", "Gateway request time",
                          ["method", "route"], buckets=BUCKETS)
-GATEWAY_RPC_SECONDS = Histogram("osac_gateway_rpc_duration_seconds", "Time until the gateway "
-                                "had the answer of an RPC (in a fan-out: of the whole batch)",
-                                ["service", "method"], buckets=BUCKETS)
+GATEWAY_RPC_SECONDS = Histogram("osac_gateway_rpc_duration_seconds", "Time from sending one "
+                                "RPC until the gateway had its answer (or gave up on it), "
+                                "each call of a fan-out on its own", ["service", "method",
+                                                                      "outcome"],
+                                buckets=BUCKETS)
 GATEWAY_RPC_TOTAL = Counter("osac_gateway_rpc_calls", "RPCs made by the gateway, by outcome "
                             "(ok, refused, unavailable)", ["service", "method", "outcome"])
 # gauges read at scrape time (see _ServiceCollector) -- name: (help, labels)
@@ -197,6 +211,8 @@ class Metrics(DependencyProvider):
         self.gauges = gauges
         self.started = {}
         self.collector = None
+        self.serving = False          # between start() and stop(): the container runs
+        self.consumer_turn = None     # monotonic time of the AMQP consumer loop's last turn
 
     def setup(self):
         config = self.container.config
@@ -207,8 +223,10 @@ class Metrics(DependencyProvider):
         REGISTRY.register(self.collector)
 
     def start(self):
-        """Serve the registry on METRICS_PORT from a green thread (prometheus_client's own
-        server does not run under eventlet's monkey-patched socket module)."""
+        """Serve /metrics and /healthz on METRICS_PORT from a green thread (prometheus_client's
+        own server does not run under eventlet's monkey-patched socket module)."""
+        self.serving = True
+        self._watch_consumer()
         if not self.port or self.port in Metrics._servers:
             return
         import eventlet
@@ -220,10 +238,11 @@ class Metrics(DependencyProvider):
             return
         Metrics._servers[self.port] = sock
         self.container.spawn_managed_thread(lambda: eventlet.wsgi.server(
-            sock, make_wsgi_app(), log_output=False))
-        log.info("metrics on :%s/metrics", self.port)
+            sock, self.wsgi_app(), log_output=False))
+        log.info("metrics on :%s/metrics, health on :%s/healthz", self.port, self.port)
 
     def stop(self):
+        self.serving = False
         Metrics._servers.pop(self.port, None)     # its server thread ends with the container
         if self.collector is not None:
             try:
@@ -233,6 +252,62 @@ class Metrics(DependencyProvider):
             self.collector = None
 
     kill = stop
+
+    # -- this process's health ---------------------------------------------------------------
+    def _watch_consumer(self):
+        """Stamp each turn of the container's AMQP consumer loop (kombu's ``on_iteration``:
+        at least once a second while connected, never while it reconnects)."""
+        for ext in self.container.subextensions:
+            if isinstance(ext, QueueConsumer) and not getattr(ext, "_osac_watched", False):
+                turn = ext.on_iteration
+
+                def on_iteration(turn=turn):
+                    self.consumer_turn = time.monotonic()
+                    turn()
+                ext.on_iteration, ext._osac_watched = on_iteration, True
+
+    def health(self, live=False):
+        """(ok, {check: state}) of this process; ``live``: the container runs (no I/O), else
+        also the broker (the consumer loop turned within STALE_AFTER s) and the database."""
+        checks = {"service": self.service,
+                  "container": "running" if self.serving else "stopped"}
+        ok = self.serving
+        if live:
+            return ok, checks
+        if self.consumer_turn is None:
+            checks["broker"], ok = "not connected yet", False
+        else:
+            idle = time.monotonic() - self.consumer_turn
+            connected = idle < STALE_AFTER
+            checks["broker"] = "connected" if connected else f"disconnected for {idle:.0f}s"
+            ok = ok and connected
+        Session = self.collector._sessionmaker() if self.collector else None
+        if Session is not None:
+            session = Session()
+            try:
+                session.execute(text("SELECT 1"))
+                checks["database"] = "ok"
+            except Exception as exc:
+                checks["database"], ok = f"unavailable ({type(exc).__name__})", False
+            finally:
+                session.close()
+        return ok, checks
+
+    def wsgi_app(self):
+        """/healthz and /healthz/live (JSON, 200 or 503); anything else: the metrics."""
+        metrics = make_wsgi_app()
+
+        def app(environ, start_response):
+            path = environ.get("PATH_INFO", "")
+            if path not in ("/healthz", "/healthz/live"):
+                return metrics(environ, start_response)
+            ok, checks = self.health(live=path == "/healthz/live")
+            body = json.dumps({"status": "ok" if ok else "unavailable", **checks}).encode()
+            start_response("200 OK" if ok else "503 Service Unavailable",
+                           [("Content-Type", "application/json"),
+                            ("Content-Length", str(len(body)))])
+            return [body]
+        return app
 
     def get_dependency(self, worker_ctx):
         return None
@@ -334,23 +409,17 @@ def instrument_flask(app, correlation_of=lambda: None):
 
 
 def instrument_clients(clients):
-    """Count and time the gateway's RPCs by wrapping ``clients.fan_out`` (every call goes
-    through it; a service with no consumer counts as ``unavailable``). The calls of one
-    fan-out are sent together, so each is labelled with the time the batch took."""
+    """Count and time every RPC the gateway makes: ``Clients.fan_out`` (every call goes
+    through it) calls ``clients.observe(service, method, answer, seconds)`` once per call with
+    that call's own time, from its publish to its answer (a fan-out's calls run at once; a
+    call to a service with no consumer is never sent and counts as ``unavailable``)."""
     from .errors import DomainError
-    fan_out = clients.fan_out
 
-    def timed_fan_out(calls, *args, **kwargs):
-        started = time.perf_counter()
-        ok, failed = fan_out(calls, *args, **kwargs)
-        seconds = time.perf_counter() - started
-        for key, (service, method, _args, _kwargs) in calls.items():
-            got = failed.get(key)
-            outcome = ("ok" if got is None else
-                       "refused" if isinstance(got, DomainError) else "unavailable")
-            GATEWAY_RPC_SECONDS.labels(service, method).observe(seconds)
-            GATEWAY_RPC_TOTAL.labels(service, method, outcome).inc()
-        return ok, failed
+    def observe(service, method, answer, seconds):
+        outcome = ("refused" if isinstance(answer, DomainError) else
+                   "unavailable" if isinstance(answer, Exception) else "ok")
+        GATEWAY_RPC_SECONDS.labels(service, method, outcome).observe(seconds)
+        GATEWAY_RPC_TOTAL.labels(service, method, outcome).inc()
 
-    clients.fan_out = timed_fan_out
+    clients.observe = observe
     return clients

@@ -187,6 +187,35 @@ def test_gateway_is_published_with_its_settings():
     assert gateway["ports"] == ["${GATEWAY_PORT:-8000}:8000"]
     assert {"AMQP_URI", "GATEWAY_DB_URL", "SECRET_KEY", "SEED_DEMO",
             "RPC_TIMEOUT"} <= set(gateway["environment"])
+    # 2 gunicorn workers: /metrics adds them up only with a directory for their figures
+    assert gateway["environment"]["PROMETHEUS_MULTIPROC_DIR"].startswith("/tmp/")
+
+
+# ---- metrics: every service serves them on METRICS_PORT and Prometheus scrapes it ------------
+PROMETHEUS = yaml.safe_load(read("deploy/prometheus/prometheus.yml"))
+
+
+def scrape_targets(job):
+    [config] = [c for c in PROMETHEUS["scrape_configs"] if c["job_name"] == job]
+    assert config.get("metrics_path", "/metrics") == "/metrics"
+    return {t for static in config["static_configs"] for t in static["targets"]}
+
+
+@pytest.mark.parametrize("name", list(SERVICES))
+def test_every_service_sets_and_exposes_metrics_port(name):
+    service = COMPOSE["services"][name]
+    port = service["environment"].get("METRICS_PORT")
+    assert port and int(port) > 0, f"{name}: METRICS_PORT unset, so no /metrics, no /healthz"
+    assert str(port) in [str(p) for p in service.get("expose", [])]
+    assert f"{name}:{port}" in scrape_targets("osac-services")
+
+
+def test_prometheus_scrapes_exactly_the_services_and_the_gateway():
+    ports = {name: COMPOSE["services"][name]["environment"]["METRICS_PORT"]
+             for name in SERVICES}
+    assert scrape_targets("osac-services") == {f"{n}:{p}" for n, p in ports.items()}
+    container_port = COMPOSE["services"]["gateway"]["ports"][0].rsplit(":", 1)[1]
+    assert scrape_targets("osac-gateway") == {f"gateway:{container_port}"}
 
 
 def test_init_sql_creates_exactly_the_databases_and_runs_on_postgresql():
@@ -231,6 +260,8 @@ def test_dockerfile_is_multistage_nonroot_healthchecked_and_self_contained(name)
     assert ("USER", "osac") in rows
     assert [i for i, (w, _) in enumerate(rows) if w == "USER"][0] > \
            [i for i, (w, _) in enumerate(rows) if w == "FROM"][1]
+    if name != "gateway":      # the health check asks this process on its METRICS_PORT
+        assert ("ENV", "METRICS_PORT=9100") in rows and ("EXPOSE", "9100") in rows
     health = [args for word, args in rows if word == "HEALTHCHECK"]
     assert len(health) == 1 and health[0].endswith(
         f'CMD ["python", "-m", "osac_shared.healthcheck", "{name}"]')

@@ -1,8 +1,13 @@
-"""``python -m osac_shared.healthcheck``, the probe every image and compose service runs:
-exit 0 for a service that answers health() on the real bus, 1 otherwise, and never hang."""
+"""``python -m osac_shared.healthcheck``, the probe every image and compose service runs, on
+real service processes: by default it asks the process beside it (its /healthz on
+METRICS_PORT: container running, on the broker, database answering), ``--live`` only that it
+runs and answers, ``--rpc`` the service on the bus (any replica). Exit 0 healthy, 1 not, with
+the reason, and never hang. A replica that is killed, hung or cut off from the broker is
+unhealthy even while another replica answers the service's RPCs."""
 import http.server
 import importlib.util
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -10,7 +15,7 @@ import time
 
 import pytest
 
-from osac_shared.testing import free_port
+from osac_shared.testing import free_port, rabbitmqctl
 
 
 def probe(*args, env=None, limit=60):
@@ -21,30 +26,126 @@ def probe(*args, env=None, limit=60):
     return result, time.monotonic() - started
 
 
+def eventually(check, timeout=45):
+    """Poll ``check()`` (a probe's result) until it is truthy or ``timeout`` s pass."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value or time.monotonic() > deadline:
+            return value
+        time.sleep(1)
+
+
 @pytest.fixture(scope="module")
 def plat(platform_factory):
-    return platform_factory(["logistics"])
+    plat = platform_factory(["logistics"], extra_env={"METRICS_PORT": str(free_port())})
+    plat.port = plat.processes["logistics"].env["METRICS_PORT"]
+    return plat
 
 
-def test_a_running_service_is_healthy(plat):
-    result, _ = probe("logistics", env={"AMQP_URI": plat.amqp_uri})
+def local(plat, *args, port=None):
+    """The probe as the container runs it: METRICS_PORT in its environment."""
+    return probe("logistics", "--timeout", "3", *args,
+                 env={"METRICS_PORT": str(port or plat.port)})[0]
+
+
+def test_the_running_process_is_healthy_and_live(plat):
+    result = local(plat)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.startswith("logistics: healthy")
+    for check in ("'container': 'running'", "'broker': 'connected'", "'database': 'ok'"):
+        assert check in result.stdout, result.stdout
+    assert local(plat, "--live").returncode == 0
+
+
+def test_the_rpc_check_asks_the_service_on_the_bus(plat):
+    result, _ = probe("logistics", "--rpc", env={"AMQP_URI": plat.amqp_uri})
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.startswith("logistics: healthy")
 
 
 def test_a_service_that_is_not_running_is_unhealthy_within_the_timeout(plat):
-    result, took = probe("aid", "--timeout", "2", "--amqp-uri", plat.amqp_uri)
+    result, took = probe("aid", "--rpc", "--timeout", "2", "--amqp-uri", plat.amqp_uri)
     assert result.returncode == 1
     assert result.stdout.startswith("aid: unhealthy")
     assert took < 25          # bounded even on a loaded machine
+    result, took = probe("aid", "--timeout", "2", "--port", str(free_port()))
+    assert result.returncode == 1 and result.stdout.startswith("aid: unhealthy")
+    assert took < 25
+
+
+def test_without_metrics_port_the_probe_says_what_is_missing():
+    result, _ = probe("logistics", env={"METRICS_PORT": ""})
+    assert result.returncode == 1
+    assert "METRICS_PORT is not set" in result.stdout, result.stdout
 
 
 def test_no_broker_is_unhealthy_quickly():
     closed = f"amqp://guest:guest@127.0.0.1:{free_port()}/"
-    result, took = probe("logistics", "--timeout", "2", env={"AMQP_URI": closed})
+    result, took = probe("logistics", "--rpc", "--timeout", "2", env={"AMQP_URI": closed})
     assert result.returncode == 1, result.stdout
     assert "RabbitMQ not reachable" in result.stdout, result.stdout
     assert took < 25          # bounded even on a loaded machine
+
+
+def close_connections(vhost):
+    """Have RabbitMQ close every connection on ``vhost`` (this platform's own)."""
+    for line in rabbitmqctl("list_connections", "vhost", "pid").stdout.splitlines():
+        conn_vhost, pid = line.split("\t")
+        if conn_vhost == vhost:
+            rabbitmqctl("close_connection", pid, "health check test")
+
+
+def test_a_process_cut_off_from_the_broker_is_unhealthy_but_live(plat):
+    """RabbitMQ drops the process's connections and refuses its reconnects: its own /healthz
+    says so within seconds (the process keeps running and retrying, so it is still live);
+    once the broker lets it back in, it is healthy again."""
+    rabbitmqctl("clear_permissions", "-p", plat.vhost, "guest")
+    try:
+        close_connections(plat.vhost)
+        def unhealthy():
+            result = local(plat)
+            return result if result.returncode == 1 else None
+        cut = eventually(unhealthy)
+        assert cut, "still healthy without a broker connection"
+        assert "disconnected" in cut.stdout, cut.stdout
+        assert plat.processes["logistics"].alive()
+        assert local(plat, "--live").returncode == 0     # no restart for a broker outage
+    finally:
+        rabbitmqctl("set_permissions", "-p", plat.vhost, "guest", ".*", ".*", ".*")
+    assert eventually(lambda: local(plat).returncode == 0), local(plat).stdout
+
+
+def test_a_hung_process_is_not_live(plat):
+    pid = plat.processes["logistics"].proc.pid
+    os.kill(pid, signal.SIGSTOP)              # it holds its port and its connections
+    try:
+        result = local(plat, "--live")
+        assert result.returncode == 1
+        assert result.stdout.startswith("logistics: unhealthy")
+    finally:
+        os.kill(pid, signal.SIGCONT)
+    assert eventually(lambda: local(plat).returncode == 0), local(plat).stdout
+
+
+def test_a_killed_replica_is_unhealthy_while_the_other_answers_rpcs(plat):
+    """Two replicas; one is killed. The RPC check still passes (the other one answers), which
+    is why the probes ask the replica's own process: that one is unhealthy and not live."""
+    replica = plat.service_process("logistics")
+    replica.env["METRICS_PORT"] = port = str(free_port())
+    replica.start()
+    try:
+        assert eventually(lambda: local(plat, port=port).returncode == 0), \
+            replica.log_tail()
+        replica.kill()
+        for args in ((), ("--live",)):
+            result = local(plat, *args, port=port)
+            assert result.returncode == 1 and result.stdout.startswith("logistics: unhealthy")
+        result, _ = probe("logistics", "--rpc", env={"AMQP_URI": plat.amqp_uri})
+        assert result.returncode == 0, result.stdout     # the survivor answers for the service
+        assert local(plat).returncode == 0
+    finally:
+        replica.kill()
 
 
 class Answer(http.server.BaseHTTPRequestHandler):

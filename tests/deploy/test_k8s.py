@@ -344,9 +344,10 @@ def test_service_deployment_is_probed_bounded_and_non_root(name):
     [container] = pod["containers"]
     assert container["image"].split(":")[0] == f"osac-{dash(name)}"
     assert ":" in container["image"], "every release names its tag"
-    probe = ["python", "-m", "osac_shared.healthcheck", name]
-    for kind in ("readinessProbe", "livenessProbe"):
-        assert container[kind]["exec"]["command"][:4] == probe
+    # both probes ask this pod's own process on its port `metrics` (never another replica)
+    assert container["readinessProbe"]["httpGet"] == {"path": "/healthz", "port": "metrics"}
+    assert container["livenessProbe"]["httpGet"] == {"path": "/healthz/live",
+                                                     "port": "metrics"}
     for bound in ("requests", "limits"):
         assert {"cpu", "memory"} <= set(container["resources"][bound])
     assert container["securityContext"]["allowPrivilegeEscalation"] is False
@@ -470,7 +471,11 @@ def test_gateway_probes_scaling_and_ingress():
         assert {"cpu", "memory"} <= set(container["resources"][bound])
     secret = find(docs, "Secret", "gateway-secrets")["stringData"]
     assert set(secret) == {"AMQP_URI", "GATEWAY_DB_URL", "SECRET_KEY"}
-    assert "RPC_TIMEOUT" in find(docs, "ConfigMap", "gateway-config")["data"]
+    config = find(docs, "ConfigMap", "gateway-config")["data"]
+    assert "RPC_TIMEOUT" in config
+    # 2 gunicorn workers per pod: /metrics adds them up from a directory on a writable volume
+    mounts = {m["mountPath"] for m in container["volumeMounts"]}
+    assert any(config["PROMETHEUS_MULTIPROC_DIR"].startswith(m + "/") for m in mounts)
 
     hpa = find(docs, "HorizontalPodAutoscaler", "gateway")
     assert hpa["apiVersion"] == "autoscaling/v2"
@@ -490,3 +495,118 @@ def test_gateway_probes_scaling_and_ingress():
     assert path["backend"]["service"]["name"] == "gateway"
     assert path["backend"]["service"]["port"]["name"] in {p["name"] for p in
                                                           service["spec"]["ports"]}
+
+
+# ---- metrics: every service sets METRICS_PORT, names the port, and Prometheus finds it -------
+PROMETHEUS = REPO / "deploy" / "prometheus"
+
+
+def workloads():
+    """Every Deployment of every kustomization, once: {(namespace, name): rendered object}."""
+    return {(d["metadata"].get("namespace"), d["metadata"]["name"]): d
+            for d in all_docs() if d["kind"] == "Deployment"}
+
+
+def pod_targets(deployment):
+    """The targets Prometheus's ``kubernetes_sd_configs: role: pod`` makes of one pod of this
+    Deployment: one per declared container port, one port-free per container without any;
+    each as the meta labels the relabelling sees."""
+    template = deployment["spec"]["template"]
+    base = {"__meta_kubernetes_namespace": deployment["metadata"].get("namespace", ""),
+            "__meta_kubernetes_pod_name": deployment["metadata"]["name"] + "-5d9c7-x2x4q",
+            **{"__meta_kubernetes_pod_label_" + re.sub(r"[^a-zA-Z0-9_]", "_", key): value
+               for key, value in template["metadata"].get("labels", {}).items()},
+            **{"__meta_kubernetes_pod_annotation_" + re.sub(r"[^a-zA-Z0-9_]", "_", key): value
+               for key, value in template["metadata"].get("annotations", {}).items()}}
+    for container in template["spec"]["containers"]:
+        for port in container.get("ports") or [None]:
+            meta = {**base, "__meta_kubernetes_pod_container_name": container["name"],
+                    "__address__": "10.1.2.3"}
+            if port is not None:
+                meta.update({"__meta_kubernetes_pod_container_port_name": port.get("name", ""),
+                             "__meta_kubernetes_pod_container_port_number":
+                                 str(port["containerPort"]),
+                             "__address__": f"10.1.2.3:{port['containerPort']}"})
+            yield meta
+
+
+def relabel(labels, rules):
+    """Prometheus's relabelling for the actions the scrape configs use (keep, drop, replace):
+    None when the target is dropped."""
+    labels = dict(labels)
+    for rule in rules:
+        value = rule.get("separator", ";").join(labels.get(name, "")
+                                                 for name in rule.get("source_labels", []))
+        match = re.fullmatch(rule.get("regex", "(.*)"), value)
+        action = rule.get("action", "replace")
+        if action == "keep" and not match or action == "drop" and match:
+            return None
+        if action == "replace" and match:
+            labels[rule["target_label"]] = match.expand(
+                rule.get("replacement", "$1").replace("$1", r"\g<1>"))
+        assert action in ("keep", "drop", "replace"), action
+    return labels
+
+
+def scraped(job, deployments):
+    """{(Deployment name, port)} the job scrapes (of the namespaces it discovers: base/ is a
+    template, never applied, so it has none)."""
+    namespaces = {n for sd in job["kubernetes_sd_configs"] for n in sd["namespaces"]["names"]}
+    found = set()
+    for (namespace, name), deployment in deployments.items():
+        if namespace not in namespaces:
+            continue
+        for meta in pod_targets(deployment):
+            labels = relabel(meta, job.get("relabel_configs", []))
+            if labels is not None:
+                assert labels["__address__"].count(":") == 1, f"{job['job_name']}: no port"
+                found.add((name, int(labels["__address__"].rsplit(":", 1)[1])))
+    return found
+
+
+def metrics_port(name):
+    """(METRICS_PORT from the service's ConfigMap, its container port named `metrics`)."""
+    docs = rendered(overlay_of(name))
+    config = find(docs, "ConfigMap", f"{dash(name)}-config")["data"]
+    [container] = find(docs, "Deployment", f"{dash(name)}-service")["spec"]["template"][
+        "spec"]["containers"]
+    named = {p["name"]: p["containerPort"] for p in container.get("ports", [])}
+    return int(config.get("METRICS_PORT", 0)), named.get("metrics")
+
+
+@pytest.mark.parametrize("name", sorted(SERVICES))
+def test_every_service_sets_metrics_port_and_names_it(name):
+    configured, port = metrics_port(name)
+    assert configured > 0, f"{name}: METRICS_PORT is not set (metrics and health are off)"
+    assert port == configured, f"{name}: container port `metrics` is not METRICS_PORT"
+
+
+def k8s_jobs():
+    doc = yaml.safe_load((PROMETHEUS / "prometheus-k8s.yml").read_text(encoding="utf-8"))
+    assert doc["rule_files"] == ["alerts.yml"]
+    return {job["job_name"]: job for job in doc["scrape_configs"]}
+
+
+def test_prometheus_finds_every_service_pod_and_the_gateway():
+    jobs = k8s_jobs()
+    compose = yaml.safe_load((PROMETHEUS / "prometheus.yml").read_text(encoding="utf-8"))
+    assert set(jobs) == {job["job_name"] for job in compose["scrape_configs"]}, \
+        "the same job names as compose: alerts.yml and the dashboard use them"
+    for job in jobs.values():
+        assert [sd["role"] for sd in job["kubernetes_sd_configs"]] == ["pod"]
+        assert job.get("metrics_path", "/metrics") == "/metrics"
+    deployments = workloads()
+    assert scraped(jobs["osac-services"], deployments) == {
+        (f"{dash(name)}-service", metrics_port(name)[1]) for name in SERVICES}
+    gateway = find(rendered(PLATFORM), "Deployment", "gateway")
+    [http] = [p for p in gateway["spec"]["template"]["spec"]["containers"][0]["ports"]
+              if p["name"] == "http"]
+    assert scraped(jobs["osac-gateway"], deployments) == {("gateway", http["containerPort"])}
+
+
+def test_relabel_keeps_only_what_matches():
+    rules = [{"source_labels": ["a", "b"], "regex": "x;y", "action": "keep"},
+             {"source_labels": ["c"], "target_label": "instance"}]
+    assert relabel({"a": "x", "b": "y", "c": "pod-1"}, rules)["instance"] == "pod-1"
+    assert relabel({"a": "x", "b": "yy", "c": "pod-1"}, rules) is None
+    assert relabel({"a": "x"}, rules) is None
