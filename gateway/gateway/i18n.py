@@ -293,6 +293,25 @@ MESSAGES = {
     "dir.hour": ("{h}时", "{h}:00"),
     "dir.rank": ("名次", "Rank"),
     "dir.score": ("得分", "Score"),
+    # due soon (the SLA's at-risk list)
+    "nav.due_soon": ("即将超时", "Due soon"),
+    "due.title": ("即将超时的事项", "Due soon"),
+    "due.intro": ("已发出时限预警、尚未超期的事项，最早到期的排在最前；请优先办理，确保按时办结。",
+                  "Deadlines whose warning has fired and that are not yet overdue, soonest "
+                  "first; handle these first so everything finishes on time."),
+    "due.scope_department": ("范围：{dept}", "Scope: {dept}"),
+    "due.scope_all": ("范围：全部部门", "Scope: every department"),
+    "due.empty": ("目前没有即将超时的事项。", "Nothing is about to be late."),
+    "due.count_label": ("{n} 件", "{n}"),
+    "due.timer": ("计时", "Timer"),
+    "due.due_at": ("到期时间", "Due at"),
+    "due.window": ("窗口", "Window"),
+    "due.desk": ("咨询台", "Consultation desk"),
+    "due.department": ("部门", "Department"),
+    "due.referral_item": ("转办咨询 #{id}", "Referred question #{id}"),
+    "timer.completion": ("办结", "Completion"),
+    "timer.acceptance": ("受理", "Acceptance"),
+    "timer.referral": ("转办答复", "Referral answer"),
     # notifications
     "note.title": ("通知", "Notifications"),
     "note.empty": ("暂无通知", "No notifications"),
@@ -377,6 +396,12 @@ def action(code, lang):
 
 def role(code, lang):
     return (ROLE_EN if lang == "en" else ROLE_ZH_SHORT).get(code, code)
+
+
+def timer(code, lang):
+    """An SLA timer ("acceptance") as staff call it: 受理 / Acceptance; unknown ones as given."""
+    key = f"timer.{code}"
+    return t(key, lang) if key in MESSAGES else (code or "")
 
 
 def limit(lim, lang):

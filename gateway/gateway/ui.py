@@ -114,13 +114,15 @@ def nav():
     if role == STUDENT:
         links += [("ui.my", "nav.my"), ("ui.notifications", "nav.notifications")]
     elif role == B_POST:
-        links += [("ui.window", "nav.window")]
+        links += [("ui.window", "nav.window"), ("ui.due_soon", "nav.due_soon")]
     elif role == A_POST:
-        links += [("ui.approvals", "nav.approvals"), ("ui.window", "nav.window")]
+        links += [("ui.approvals", "nav.approvals"), ("ui.window", "nav.window"),
+                  ("ui.due_soon", "nav.due_soon")]
     elif role == DESK:
         links += [("ui.desk", "nav.desk")]
     elif role == DIRECTOR:
-        links += [("ui.director", "nav.director"), ("ui.desk", "nav.desk")]
+        links += [("ui.director", "nav.director"), ("ui.due_soon", "nav.due_soon"),
+                  ("ui.desk", "nav.desk")]
     return links
 
 

@@ -1,5 +1,6 @@
 """The hall's own pages: the consultation desk (first question, referral, follow-up until the
-student has feedback) and the hall director's dashboard (inline SVG charts + the SLA report).
+student has feedback) and the hall director's dashboard (inline SVG charts + the SLA report,
+and a link to the deadlines due soon with their count).
 Both read the hall service; when it is down its parts say so and the rest still works."""
 import re
 
@@ -14,6 +15,7 @@ from .app import state
 from .compose import WINDOW_ZH
 from .clients import ServiceUnavailable
 from .ui import _, bp, clock, ctx, explain, lang, login_required, render
+from .ui_staff import AT_RISK_COUNT, at_risk_total
 from .ui_student import fan_out
 
 DESK_PAGE = 20
@@ -117,7 +119,8 @@ def director():
     ok, failed = fan_out({"sla": ("sla", "report", (start.isoformat(), end.isoformat()), {}),
                           "sat": ("hall", "satisfaction", (month,), {}),
                           "sun": ("hall", "sunshine", (month,), {}),
-                          "ho": ("hall", "pending_hand_overs", (), {})})
+                          "ho": ("hall", "pending_hand_overs", (), {}),
+                          "at_risk": AT_RISK_COUNT})
     report, sat, sun = ok.get("sla"), ok.get("sat"), ok.get("sun")
     no = _("dir.no_data_short")
     on_time = ui_logic.every_window(ui_logic.on_time_by_window(report), WINDOWS) \
@@ -143,6 +146,6 @@ def director():
     ranking = sun.get("rows", sun.get("ranking", [])) if isinstance(sun, dict) else (sun or [])
     return render("director.html", month=month, report=report or {}, figures=figures,
                   ranking=ranking, on_time=on_time, hours=hours,
-                  handovers=ok.get("ho") or [],
+                  handovers=ok.get("ho") or [], due_soon=at_risk_total(ok),
                   sla_down="sla" in failed, hall_down="sat" in failed and "sun" in failed,
                   sat_down="sat" in failed, sun_down="sun" in failed)

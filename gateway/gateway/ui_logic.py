@@ -205,7 +205,12 @@ def time_left(case, sla, now, lang):
             (i18n.status(case.get("status"), lang), "muted")
     if sla.get("paused") or (case.get("status") == "returned" and not sla.get("due_at")):
         return i18n.t("left.paused", lang), "muted"
-    due = parse_time(sla.get("due_at"))
+    return remaining(parse_time(sla.get("due_at")), now, lang)
+
+
+def remaining(due, now, lang):
+    """(text, tone) for the time from ``now`` to ``due`` in plain hours (the SLA gives no
+    working-time figure): tone soon under ``WARN_HOURS``, late once past."""
     if due is None:
         return i18n.t("left.unknown", lang), "muted"
     seconds = (due - now).total_seconds()
@@ -217,6 +222,50 @@ def time_left(case, sla, now, lang):
     if days:
         return i18n.t("left.days", lang, d=days, h=hours), tone
     return i18n.t("left.hours", lang, h=hours, m=rest // 60), tone
+
+
+# ---- due soon (the SLA's at-risk list) -----------------------------------------------------
+REFERRAL = "referral"
+
+
+def due_soon_rows(deadlines, cases, items, now, lang):
+    """The at-risk list's rows, in the SLA's order (soonest due first): each deadline with what
+    to show of it. ``cases`` {case id: case} holds the cases their departments returned (a
+    missing one shows no student); ``items`` {code: catalogue item} names items whose case is
+    missing. A referral's id is the desk's question number, not a case. Every row is at risk,
+    so the time left is never shown in the "ok" tone."""
+    out = []
+    for d in deadlines:
+        referral = d.get("timer") == REFERRAL
+        case = None if referral else cases.get(d["case_id"])
+        if referral:
+            name = i18n.t("due.referral_item", lang, id=d["case_id"])
+        else:
+            name = i18n.pick(case, "item_name", lang) or \
+                i18n.pick(items.get(d.get("item_code")), "name", lang) or d.get("item_code", "")
+        student = " ".join(str(case[k]) for k in ("student_name", "student_id")
+                           if case and case.get(k))
+        due = parse_time(d.get("due_at"))
+        left, tone = remaining(due, now, lang)
+        out.append({"case_id": d["case_id"], "is_case": not referral,
+                    "department": d.get("department", ""), "window": d.get("window") or 0,
+                    "item": name, "student": student, "timer": i18n.timer(d.get("timer"), lang),
+                    "green": bool(d.get("green_channel")), "due_at": due,
+                    "left": (left, "soon" if tone == "ok" else tone)})   # all at risk
+    return out
+
+
+def case_calls(deadlines, department_of):
+    """{case id: (department, "get_case", (case id,), {})} for the deadlines that are cases
+    (once each); ``department_of(case_id)`` -> the department or None (not a case number)."""
+    calls = {}
+    for d in deadlines:
+        if d.get("timer") == REFERRAL or d["case_id"] in calls:
+            continue
+        department = department_of(d["case_id"])
+        if department:
+            calls[d["case_id"]] = (department, "get_case", (d["case_id"],), {})
+    return calls
 
 
 # ---- notifications -----------------------------------------------------------------------

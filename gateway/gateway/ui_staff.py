@@ -1,16 +1,19 @@
 """Staff pages: the B post's window queue and hand-over register, the A post's concentrated
-processing queue and delegations, and the case actions both post from a case or a queue."""
+processing queue and delegations, the deadlines about to be missed (B/A posts: their
+department's; the director: all, from the SLA service's ``at_risk``), and the case actions
+both post from a case or a queue."""
 from flask import flash, redirect, request, url_for
 from sqlalchemy import select
 
-from osac_shared.auth import A_POST, B_POST
+from osac_shared.auth import A_POST, B_POST, DIRECTOR
 from osac_shared.errors import DomainError
 
 from . import accounts, i18n, ui_logic
 from .api import department_of_case
 from .app import current_user, db, state
 from .clients import ServiceUnavailable
-from .ui import _, bp, catalogue, ctx, flash_error, item_by_code, lang, login_required, render
+from .ui import (_, bp, catalogue, clock, ctx, flash_error, item_by_code, lang, login_required,
+                 render)
 from .ui_student import deadlines_of, fan_out, perform
 
 PER_PAGE = 20
@@ -19,6 +22,7 @@ BUCKETS = {"new": ("submitted", "resubmitted"), "returned": ("returned",),
 BUCKET_TITLE = {"new": "staff.queue_new", "returned": "staff.queue_returned",
                 "waiting": "staff.queue_waiting", "processing": "staff.queue_processing"}
 STAFF_ACTIONS = ("accept", "approve", "complete", "reject", "return", "expedite")
+AT_RISK_COUNT = ("sla", "at_risk", (1, 1), {})     # one row: the answer's total is the badge
 
 
 def department_items(department):
@@ -34,6 +38,7 @@ def queue(department, buckets, page, show=None):
     calls["delegations"] = (department, "delegations", (), {})
     calls["handovers"] = ("hall", "list_hand_overs", (True,), {})
     calls["referrals"] = ("hall", "list_questions", ("referred",), {"per_page": PER_PAGE})
+    calls["at_risk"] = AT_RISK_COUNT
     ok, failed = fan_out(calls)
     cases = [c for b in buckets for c in (ok.get(b) or {}).get("cases", [])]
     deadlines, sla_down = deadlines_of(cases)
@@ -47,6 +52,11 @@ def delegations_for(ok, user):
     if rows is None:
         return None
     return {d["item_code"] for d in rows if d.get("b_post_id") in ("*", user.username)}
+
+
+def at_risk_total(ok):
+    """The count badge of the due-soon link (None when the SLA did not answer)."""
+    return (ok.get("at_risk") or {}).get("total")
 
 
 @bp.get("/window")
@@ -78,7 +88,8 @@ def window():
                   windows=sorted({i["window"] for i in items}), b_posts=b_posts,
                   open_ids=open_ids, handovers=handovers, now=state().clock(),
                   department_down=any(b in failed for b in buckets),
-                  hall_down="handovers" in failed, sla_down=sla_down)
+                  hall_down="handovers" in failed, sla_down=sla_down,
+                  due_soon=at_risk_total(ok))
 
 
 @bp.get("/approvals")
@@ -89,7 +100,8 @@ def approvals():
     ok, failed = fan_out({
         "queue": (user.department, "list_cases", (), {"statuses": ["accepted", "processing"],
                                                       "page": page, "per_page": PER_PAGE}),
-        "delegations": (user.department, "delegations", (), {})})
+        "delegations": (user.department, "delegations", (), {}),
+        "at_risk": AT_RISK_COUNT})
     cases = (ok.get("queue") or {}).get("cases", [])
     deadlines, sla_down = deadlines_of(cases)
     cases = ui_logic.queue_order(cases, deadlines)
@@ -104,7 +116,42 @@ def approvals():
                   page=page, pages=max(1, -(-total // PER_PAGE)), total=total,
                   queue_down="queue" in failed, sla_down=sla_down,
                   can_delegate=delegation_rows is not None, delegated=delegated,
-                  a_items=a_items)
+                  a_items=a_items, due_soon=at_risk_total(ok))
+
+
+def case_department(case_id):
+    """The department serving ``case_id``, or None when it is not a case number."""
+    try:
+        return department_of_case(case_id)
+    except DomainError:
+        return None
+
+
+@bp.get("/due-soon")
+@login_required(B_POST, A_POST, DIRECTOR)
+def due_soon():
+    """Deadlines whose warning fired and that are not yet breached, soonest due first (the SLA
+    scopes them: B/A posts their department's, the director all); each case's department is
+    asked for its student and item. A department that is down is named; the SLA down is said
+    on the page, never an error page."""
+    user = current_user()
+    page = max(1, request.args.get("page", 1, type=int))
+    ok, failed = fan_out({"risk": ("sla", "at_risk", (page, PER_PAGE), {})})
+    if isinstance(failed.get("risk"), DomainError):
+        raise failed["risk"]
+    answer = ok.get("risk") or {}
+    deadlines, total = answer.get("items", []), answer.get("total", 0)
+    calls = ui_logic.case_calls(deadlines, case_department)
+    cases, missing = fan_out(calls) if calls else ({}, {})
+    items, _u, _s = catalogue()
+    rows = ui_logic.due_soon_rows(deadlines, cases, {i["code"]: i for i in items}, clock(),
+                                  lang())
+    unavailable = sorted({calls[k][0] for k, exc in missing.items()
+                          if not isinstance(exc, DomainError)})
+    return render("due_soon.html", rows=rows, page=page, total=total,
+                  pages=max(1, -(-total // PER_PAGE)), sla_down="risk" in failed,
+                  unavailable=unavailable,
+                  department=None if user.role == DIRECTOR else user.department)
 
 
 # ---- writes -------------------------------------------------------------------------------

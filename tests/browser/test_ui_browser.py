@@ -222,7 +222,7 @@ def test_keyboard_alone_search_and_apply(open_as, url):
     assert "已提交" in page.inner_text(".flash")
 
 
-# last: stops the hall and SLA services of this suite's platform --------------------------------
+# stops the hall and SLA services of this suite's platform, and starts them again after ----------
 def test_services_down_show_as_unavailable_parts_never_error_pages(url, hall):
     case_id = new_exchange_case(hall, "ui-down")
     with hall.rpc(staff("academic")) as rpc:
@@ -231,16 +231,20 @@ def test_services_down_show_as_unavailable_parts_never_error_pages(url, hall):
     hall.processes["sla"].stop()
     pages = {"2026000001": ["/ui/my", f"/ui/cases/{case_id}", "/ui/notifications",
                             "/ui/guide"],
-             "academic_b": ["/ui/window", f"/ui/cases/{case_id}"],
-             "academic_a": ["/ui/approvals"],
+             "academic_b": ["/ui/window", f"/ui/cases/{case_id}", "/ui/due-soon"],
+             "academic_a": ["/ui/approvals", "/ui/due-soon"],
              "desk": ["/ui/desk"],
-             "director": ["/ui/director"]}
-    for username, paths in pages.items():
-        s = requests.Session()
-        r = s.post(f"{url}/api/login", json={"username": username, "password": "demo1234"},
-                   timeout=15)
-        assert r.status_code == 200, r.text
-        for path in paths:
-            r = s.get(url + path, timeout=30)
-            assert r.status_code == 200, (username, path, r.status_code)
-            assert "暂时无法访问" in r.text, (username, path)
+             "director": ["/ui/director", "/ui/due-soon"]}
+    try:
+        for username, paths in pages.items():
+            s = requests.Session()
+            r = s.post(f"{url}/api/login", json={"username": username, "password": "demo1234"},
+                       timeout=15)
+            assert r.status_code == 200, r.text
+            for path in paths:
+                r = s.get(url + path, timeout=30)
+                assert r.status_code == 200, (username, path, r.status_code)
+                assert "暂时无法访问" in r.text, (username, path)
+    finally:                                   # the package's later files need them back
+        hall.start_service("sla")
+        hall.start_service("hall")

@@ -1,6 +1,7 @@
 """The web UI's rules as plain functions (no browser, no services): guide search, the posted
 form, the one checklist, time left, notifications, staff queues and buttons, the return
-notice, the dashboard's rows, the SVG charts, i18n, and the services' form descriptions."""
+notice, the due-soon list, the dashboard's rows, the SVG charts, i18n, and the services' form
+descriptions."""
 from datetime import datetime, timedelta
 
 import pytest
@@ -230,6 +231,96 @@ def test_staff_actions(role, post, delegated, allowed, shown):
 ])
 def test_return_notice(posted, reason, notice):
     assert ui_logic.return_notice(EXCHANGE, MultiDict(posted)) == (reason, notice)
+
+
+# ---- due soon (the SLA's at-risk list) ----------------------------------------------------------
+@pytest.mark.parametrize("due, lang, text, tone", [
+    (NOW + timedelta(hours=5, minutes=20), "zh", "还剩 5 小时 20 分", "soon"),
+    (NOW + timedelta(hours=5, minutes=20), "en", "5 h 20 min left", "soon"),
+    (NOW + timedelta(days=1, hours=7, minutes=30), "zh", "还剩 1 天 7 小时", "ok"),
+    (NOW + timedelta(seconds=59), "zh", "还剩 0 小时 0 分", "soon"),
+    (NOW - timedelta(minutes=10), "zh", "已超期 1 小时", "late"),       # under an hour: 1
+    (NOW - timedelta(hours=26), "en", "26 h overdue", "late"),
+    (None, "zh", "期限计算中", "muted"),
+])
+def test_remaining(due, lang, text, tone):
+    assert ui_logic.remaining(due, NOW, lang) == (text, tone)
+
+
+@pytest.mark.parametrize("timer, zh, en", [
+    ("acceptance", "受理", "Acceptance"),
+    ("completion", "办结", "Completion"),
+    ("referral", "转办答复", "Referral answer"),
+    ("something_new", "something_new", "something_new"),       # shown as it came
+    (None, "", ""),
+])
+def test_timer_names(timer, zh, en):
+    assert (i18n.timer(timer, "zh"), i18n.timer(timer, "en")) == (zh, en)
+
+
+def _risk(case_id, timer, hours, **extra):
+    return {"case_id": case_id, "timer": timer, "department": "logistics", "window": 11,
+            "item_code": "logistics.dorm-repair", "green_channel": False,
+            "due_at": (NOW + timedelta(hours=hours)).isoformat(), **extra}
+
+
+REPAIR_CASE = {"id": "logistics-1", "item_name_zh": "宿舍报修（本案）", "item_name_en": "Repair",
+               "student_name": "张三", "student_id": "2026000001"}
+
+
+@pytest.mark.parametrize("deadline, cases, lang, expected", [
+    # a case its department returned: its own item name and student
+    (_risk("logistics-1", "acceptance", 0.5), {"logistics-1": REPAIR_CASE}, "zh",
+     {"is_case": True, "item": "宿舍报修（本案）", "student": "张三 2026000001", "timer": "受理",
+      "window": 11, "left": ("还剩 0 小时 30 分", "soon"), "due": "2026-03-02 10:30"}),
+    (_risk("logistics-1", "completion", 30, green_channel=True), {"logistics-1": REPAIR_CASE},
+     "en", {"is_case": True, "item": "Repair", "student": "张三 2026000001",
+            "timer": "Completion", "green": True,
+            "left": ("1 d 6 h left", "soon"),                   # at risk: never the "ok" tone
+            "due": "2026-03-03 16:00"}),
+    # its department did not answer: the catalogue's name, no student
+    (_risk("logistics-2", "completion", 2), {}, "zh",
+     {"is_case": True, "item": "学生宿舍生活设施报修", "student": "", "timer": "办结",
+      "due": "2026-03-02 12:00"}),
+    # an item the catalogue does not know either: its code
+    (_risk("logistics-3", "completion", 2, item_code="logistics.gone"), {}, "en",
+     {"item": "logistics.gone", "student": ""}),
+    # a desk referral: a question number, not a case; window 0 is the desk
+    (_risk("17", "referral", 3, item_code="hall.referral", window=0), {}, "zh",
+     {"is_case": False, "item": "转办咨询 #17", "student": "", "timer": "转办答复",
+      "window": 0}),
+    # past due but not yet marked breached by the SLA's next tick
+    (_risk("logistics-1", "acceptance", -0.2), {"logistics-1": REPAIR_CASE}, "zh",
+     {"left": ("已超期 1 小时", "late"), "due": "2026-03-02 09:48"}),
+])
+def test_due_soon_rows(deadline, cases, lang, expected):
+    [row] = ui_logic.due_soon_rows([deadline], cases, {REPAIR["code"]: REPAIR}, NOW, lang)
+    shown = {**row, "due": i18n.when(row["due_at"])}      # as the page writes it
+    assert {k: shown[k] for k in expected} == expected
+    assert row["case_id"] == deadline["case_id"]
+    assert row["due_at"] == datetime.fromisoformat(deadline["due_at"])
+
+
+def test_due_soon_rows_keep_the_slas_order():
+    deadlines = [_risk("logistics-2", "acceptance", 1), _risk("logistics-1", "completion", 2),
+                 _risk("logistics-1", "acceptance", 3)]
+    rows = ui_logic.due_soon_rows(deadlines, {}, {}, NOW, "zh")
+    assert [(r["case_id"], r["timer"]) for r in rows] == [
+        ("logistics-2", "受理"), ("logistics-1", "办结"), ("logistics-1", "受理")]
+
+
+@pytest.mark.parametrize("deadlines, calls", [
+    ([], {}),
+    ([_risk("logistics-1", "acceptance", 1), _risk("logistics-1", "completion", 2)],
+     {"logistics-1": ("logistics", "get_case", ("logistics-1",), {})}),      # once a case
+    ([_risk("17", "referral", 1), _risk("academic-9", "completion", 1)],
+     {"academic-9": ("academic", "get_case", ("academic-9",), {})}),         # not referrals
+    ([_risk("nonsense", "completion", 1)], {}),                               # not a case no.
+])
+def test_case_calls(deadlines, calls):
+    def department_of(case_id):
+        return case_id.split("-", 1)[0] if "-" in case_id else None
+    assert ui_logic.case_calls(deadlines, department_of) == calls
 
 
 # ---- dashboard ----------------------------------------------------------------------------------
