@@ -11,16 +11,35 @@ from flask import Blueprint, Response, request
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from osac_shared.auth import A_POST, B_POST, DESK, DIRECTOR, STAFF, STUDENT
+from osac_shared.errors import not_found
 
 from .api import body
 from .app import call_context, current_user, require_roles, state
 
 bp = Blueprint("hall_api", __name__, url_prefix="/api/hall")
 
-MONTH = validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$")
-PERIOD = validate.Regexp(r"^\d{4}-((0[1-9]|1[0-2])|term[12])$")
+# years 2000-2099: the hall's reports and rankings are kept for this century
+MONTH = validate.Regexp(r"^20\d\d-(0[1-9]|1[0-2])$", error=(
+    "月份须写作 YYYY-MM（2000–2099年），如 2026-12 / a month like 2026-12 (years 2000-2099)"))
+PERIOD = validate.Regexp(r"^20\d\d-((0[1-9]|1[0-2])|term[12])$", error=(
+    "月份写作 2026-12，学期写作 2026-term1（2–7月）或 2026-term2（8月–次年1月），年份 2000–2099 / "
+    "a month like 2026-12 or a term like 2026-term1 (Feb-Jul) or 2026-term2 (Aug-Jan), "
+    "years 2000-2099"))
 TEXT = validate.Length(max=2000)
 RECORDERS = (DESK, DIRECTOR, B_POST, A_POST)
+MAX_ID = 2**31 - 1           # ids are PostgreSQL integers: a larger one names nothing
+
+
+def question(question_id):
+    if question_id > MAX_ID:
+        raise not_found("问题", "Question", question_id)
+    return question_id
+
+
+def handover(handover_id):
+    if handover_id > MAX_ID:
+        raise not_found("交接记录", "Hand-over", handover_id)
+    return handover_id
 
 
 class _Query(Schema):
@@ -144,19 +163,19 @@ def list_questions():
 @require_roles(*RECORDERS)
 def refer(question_id):
     data = body(ReferBody)
-    return hall("refer", question_id, data["to_department"], data["note"], write=True)
+    return hall("refer", question(question_id), data["to_department"], data["note"], write=True)
 
 
 @bp.post("/questions/<int:question_id>/answer")
 @require_roles(*STAFF)
 def answer(question_id):
-    return hall("answer_referral", question_id, body(AnswerBody)["answer"], write=True)
+    return hall("answer_referral", question(question_id), body(AnswerBody)["answer"], write=True)
 
 
 @bp.post("/questions/<int:question_id>/follow-up")
 @require_roles(*RECORDERS)
 def follow_up(question_id):
-    return hall("follow_up", question_id, body(FollowUpBody)["feedback"], write=True)
+    return hall("follow_up", question(question_id), body(FollowUpBody)["feedback"], write=True)
 
 
 # ---- the hand-over register --------------------------------------------------------------
@@ -172,7 +191,7 @@ def hand_over():
 @require_roles(B_POST)
 def confirm_hand_over(handover_id):
     body(EmptyBody)
-    return hall("confirm_hand_over", handover_id, write=True)
+    return hall("confirm_hand_over", handover(handover_id), write=True)
 
 
 @bp.get("/handovers")

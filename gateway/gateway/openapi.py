@@ -1,11 +1,15 @@
-"""The OpenAPI 3 description of the gateway, built with apispec from the marshmallow request
-schemas and the route table below (kept next to each other so they change together)."""
+"""The OpenAPI 3 description of the gateway, built with apispec from the marshmallow schemas the
+routes load (request bodies and query strings) and the route table below, which names each
+route's path parameters, success answer and the errors it can give (``ERRORS``).
+
+``gateway/tests/test_openapi_coverage.py`` checks that this table and ``app.url_map`` name the
+same /api routes, so a new route without a line here fails the tests."""
 from functools import lru_cache
 
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
-from . import schemas
+from . import api, hall_api, money_api, schemas, security, sla_api
 
 ERROR = {"type": "object", "required": ["error", "message", "message_en", "fields"],
          "properties": {"error": {"type": "string"}, "message": {"type": "string"},
@@ -13,75 +17,120 @@ ERROR = {"type": "object", "required": ["error", "message", "message_en", "field
                         "fields": {"type": "object",
                                    "additionalProperties": {"type": "string"}}}}
 OBJ = {"type": "object"}
+FILE = {"type": "string", "format": "binary"}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+ERRORS = {"401": "not logged in", "403": "not allowed for this role, or (a POST with a session) "
+                                         "no valid X-CSRF-Token",
+          "404": "not found",
+          "409": "not allowed in the current state (the case's status, already done, ...)",
+          "413": "the file is larger than MAX_UPLOAD_BYTES",
+          "415": "body is not JSON",
+          "422": "invalid fields (each named, 中文 / English)",
+          "429": "too many failed logins: locked for a while (Retry-After header)",
+          "503": "the department is not running (named in the message)",
+          "504": "the department did not answer in time"}
+
+# request bodies, by component name (each the schema its route loads)
+BODIES = {"LoginBody": schemas.LoginBody, "SubmitBody": schemas.SubmitBody,
+          "NoteBody": schemas.NoteBody, "ReasonBody": schemas.ReasonBody,
+          "ReturnBody": schemas.ReturnBody, "ResubmitBody": schemas.ResubmitBody,
+          "PaymentBody": money_api.PaymentBody, "TopUpBody": money_api.TopUpBody,
+          "TransferBody": money_api.TransferBody, "RateBody": hall_api.RateBody,
+          "QuestionBody": hall_api.QuestionBody, "ReferBody": hall_api.ReferBody,
+          "AnswerBody": hall_api.AnswerBody, "FollowUpBody": hall_api.FollowUpBody,
+          "HandOverBody": hall_api.HandOverBody, "EmptyBody": hall_api.EmptyBody}
 
 
 def _json(schema):
     return {"content": {"application/json": {"schema": schema}}}
 
 
-def _op(summary, ok, responses=(), body=None, params=(), security=True):
-    op = {"summary": summary, "responses": {
-        ok[0]: {"description": ok[1], **_json(OBJ)} if ok[0] != "204"
-        else {"description": ok[1]}}}
-    for code in responses:
-        op["responses"][code] = {"description": ERRORS[code], **_json({"$ref":
-                                                                       "#/components/schemas/Error"})}
+def _param(name, schema, description, where="path", required=True):
+    return {"name": name, "in": where, "required": required or where == "path",
+            "schema": schema, "description": description}
+
+
+def _query(schema):
+    """The query parameters of a marshmallow schema (the MarshmallowPlugin expands it)."""
+    return {"in": "query", "schema": schema}
+
+
+CASE_ID = _param("case_id", {"type": "string", "pattern": api.CASE_ID.pattern},
+                 "case id, e.g. logistics-20261207-1a2b3c4d")
+MATERIAL = _param("code", {"type": "string", "pattern": api.MATERIAL_CODE.pattern},
+                  "the material's code in the catalogue")
+UPLOAD_ID = _param("upload_id", {"type": "string", "pattern": api.UPLOAD_ID.pattern},
+                   "the file's id")
+QUESTION_ID = _param("question_id", {"type": "integer", "minimum": 0,
+                                     "maximum": hall_api.MAX_ID}, "the question's id")
+HANDOVER_ID = _param("handover_id", {"type": "integer", "minimum": 0,
+                                     "maximum": hall_api.MAX_ID}, "the hand-over's id")
+KEY = {"type": "string", "pattern": api.IDEMPOTENCY_KEY.pattern}
+IDEMPOTENCY = _param("Idempotency-Key", KEY, "makes a retried submission safe", "header",
+                     required=False)
+MONEY_KEY = _param("Idempotency-Key", KEY, "required: a new key for each new payment, the "
+                                           "same key when retrying it", "header")
+
+# the errors a kind of route can give
+READ = ("401", "403", "404", "422", "503", "504")    # a case's read (422: a NUL in the path)
+ACT = ("401", "403", "404", "409", "415", "422", "503", "504")
+HALL_READ = ("401", "403", "409", "422", "503", "504")
+
+
+def _op(summary, ok, errors=(), body=None, params=(), public=False, media=None):
+    """One operation: ``ok`` is (status, description) or a list of them; ``media`` the content
+    types of the success answer (JSON object when not given)."""
+    op = {"summary": summary, "responses": {}}
+    for status, description in [ok] if isinstance(ok, tuple) else ok:
+        content = {m: {"schema": s} for m, s in (media or {"application/json": OBJ}).items()}
+        op["responses"][status] = ({"description": description} if status == "204"
+                                   else {"description": description, "content": content})
+    for status in sorted(errors):
+        op["responses"][status] = {"description": ERRORS[status],
+                                   **_json({"$ref": "#/components/schemas/Error"})}
     if body:
         op["requestBody"] = {"required": True, **_json(body)}
     if params:
         op["parameters"] = list(params)
-    if not security:
+    if public:
         op["security"] = []
     return op
 
 
-ERRORS = {"401": "not logged in", "403": "not allowed for this role", "404": "not found",
-          "409": "not allowed in the case's current status", "415": "body is not JSON",
-          "413": "the file is larger than MAX_UPLOAD_BYTES",
-          "429": "too many failed logins: locked for a while (Retry-After header)",
-          "422": "invalid fields (each named, 中文 / English)",
-          "503": "the department is not running (named in the message)",
-          "504": "the department did not answer in time"}
+def _post(*args, **kwargs):
+    """A POST under /api: a session without a CSRF token gets 403, a body not JSON 415."""
+    op = _op(*args, **kwargs)
+    for status in ("403", "415"):
+        op["responses"].setdefault(status, {"description": ERRORS[status],
+                                            **_json({"$ref": "#/components/schemas/Error"})})
+    op["responses"] = dict(sorted(op["responses"].items()))
+    return op
 
-
-def _q(name, schema, description, where="query", required=False):
-    return {"name": name, "in": where, "required": required, "schema": schema,
-            "description": description}
-
-
-CASE_ID = _q("case_id", {"type": "string"}, "case id, e.g. logistics-20261207-1a2b3c4d",
-             "path", True)
-W = ("401", "403", "404", "409", "415", "422", "503", "504")
 
 PATHS = {
     "/healthz": {"get": _op("Health with dependencies (rabbitmq, database, every service)",
-                            ("200", "status and dependencies"), ("503",), security=False)},
-    "/healthz/live": {"get": _op("Liveness (no I/O)", ("200", "ok"), security=False)},
+                            ("200", "status and dependencies"), ("503",), public=True)},
+    "/healthz/live": {"get": _op("Liveness (no I/O)", ("200", "ok"), public=True)},
+    "/api/openapi.json": {"get": _op("This document", ("200", "OpenAPI 3"), public=True)},
     "/api/login": {"post": _op("Log in; sets the HttpOnly session cookie",
                                ("200", "the user"), ("401", "415", "422", "429"),
-                               "LoginBody", security=False)},
-    "/api/logout": {"post": _op("Log out (deletes the session)", ("204", "logged out"),
-                                ("415",))},
+                               "LoginBody", public=True)},
+    "/api/logout": {"post": _post("Log out (deletes the session)", ("204", "logged out"))},
     "/api/me": {"get": _op("The logged-in user", ("200", "the user"), ("401",))},
     "/api/catalogue": {"get": _op("Every item of every department (cached a minute)",
-                                  ("200", "items, unavailable, stale"), security=False)},
-    "/api/cases": {"post": _op(
+                                  ("200", "items, unavailable, stale"), public=True)},
+    "/api/cases": {"post": _post(
         "Submit an application (students); repeat an Idempotency-Key to get the same case",
-        ("201", "the new case (200 for a repeated key)"), ("401", "403", "415", "422", "503",
-                                                           "504"),
-        "SubmitBody", [_q("Idempotency-Key", {"type": "string", "maxLength": 128},
-                          "makes a retried submission safe", "header")])},
+        [("201", "the new case"), ("200", "the case of a repeated Idempotency-Key")],
+        ("401", "403", "409", "422", "503", "504"), "SubmitBody", [IDEMPOTENCY])},
     "/api/cases/{case_id}": {"get": _op(
         "A case with its history and SLA view (due_at, flagged, sla_status)",
-        ("200", "the case"), ("401", "403", "404", "503", "504"), params=[CASE_ID])},
+        ("200", "the case"), READ, params=[CASE_ID])},
     "/api/me/cases": {"get": _op(
         "My cases: a student's across departments, a B/A post's department queue, every "
         "department for the director", ("200", "cases, total, page, per_page, unavailable"),
-        ("401", "403", "422"), params=[
-            _q("page", {"type": "integer", "minimum": 1}, "page number"),
-            _q("per_page", {"type": "integer", "minimum": 1, "maximum": 100}, "page size"),
-            _q("status", {"type": "string"}, "comma-separated statuses, e.g. "
-                                             "submitted,resubmitted")])},
+        ("401", "403", "422"), params=[_query(schemas.ListQuery)])},
 }
 for _action, _schema, _who in [("accept", "NoteBody", "staff"), ("return", "ReturnBody", "staff"),
                                ("approve", "NoteBody", "staff"),
@@ -89,61 +138,125 @@ for _action, _schema, _who in [("accept", "NoteBody", "staff"), ("return", "Retu
                                ("reject", "ReasonBody", "staff"),
                                ("resubmit", "ResubmitBody", "the applicant"),
                                ("withdraw", "NoteBody", "the applicant")]:
-    PATHS[f"/api/cases/{{case_id}}/{_action}"] = {"post": _op(
-        f"{_action.capitalize()} the case ({_who})", ("200", "the case"), W, _schema,
+    PATHS[f"/api/cases/{{case_id}}/{_action}"] = {"post": _post(
+        f"{_action.capitalize()} the case ({_who})", ("200", "the case"), ACT, _schema,
         [CASE_ID])}
 
 # security (gateway/security.py): CSRF token, audit log, material files
-UPLOAD = {"content": {"multipart/form-data": {"schema": {
-    "type": "object", "required": ["file"],
-    "properties": {"file": {"type": "string", "format": "binary"}}}}}}
 PATHS["/api/csrf"] = {"get": _op(
     "A CSRF token for this session (also set as the csrf_token cookie); every POST under /api "
     "except /api/login sends it in the X-CSRF-Token header", ("200", "csrf_token, header"),
-    security=False)}
+    public=True)}
 PATHS["/api/audit"] = {"get": _op(
     "The audit log, newest first (director only)", ("200", "entries, total, page, per_page"),
-    ("401", "403", "422"), params=[
-        _q("user", {"type": "string", "maxLength": 64}, "username"),
-        _q("from", {"type": "string", "format": "date-time"}, "from this time (ISO 8601)"),
-        _q("to", {"type": "string", "format": "date-time"}, "before this time (ISO 8601)"),
-        _q("page", {"type": "integer", "minimum": 1, "maximum": 10000}, "page number"),
-        _q("per_page", {"type": "integer", "minimum": 1, "maximum": 200}, "page size")])}
+    ("401", "403", "422"), params=[_query(security.AuditQuery)])}
 PATHS["/api/cases/{case_id}/materials"] = {"get": _op(
-    "The files uploaded for a case", ("200", "files"), ("401", "403", "404", "503", "504"),
-    params=[CASE_ID])}
-_upload = _op("Upload a material's file (the applicant): PDF, PNG or JPEG by content, at most "
-              "MAX_UPLOAD_BYTES (5 MiB)", ("201", "the stored file (id, sha256, size)"),
-              ("401", "403", "404", "409", "413", "415", "422", "503", "504"),
-              params=[CASE_ID, _q("code", {"type": "string", "pattern": "^[a-z0-9_]{1,64}$"},
-                                  "the material's code in the catalogue", "path", True)])
-_upload["requestBody"] = {"required": True, **UPLOAD}
+    "The files uploaded for a case", ("200", "files"), READ, params=[CASE_ID])}
+_upload = _post("Upload a material's file (the applicant): PDF, PNG or JPEG by content, at "
+                "most MAX_UPLOAD_BYTES (5 MiB)", ("201", "the stored file (id, sha256, size)"),
+                ACT + ("413",), params=[CASE_ID, MATERIAL])
+_upload["requestBody"] = {"required": True, "content": {"multipart/form-data": {"schema": {
+    "type": "object", "required": ["file"], "properties": {"file": FILE}}}}}
 PATHS["/api/cases/{case_id}/materials/{code}"] = {"post": _upload}
 PATHS["/api/cases/{case_id}/materials/files/{upload_id}"] = {"get": _op(
-    "Download an uploaded file (as an attachment)", ("200", "the file"),
-    ("401", "403", "404", "503", "504"), params=[
-        CASE_ID, _q("upload_id", {"type": "string"}, "the file's id", "path", True)])}
+    "Download an uploaded file (as an attachment)", ("200", "the file"), READ,
+    params=[CASE_ID, UPLOAD_ID],
+    media={"application/pdf": FILE, "image/png": FILE, "image/jpeg": FILE})}
 
 # a case's department documents (gateway/api.py); reads by staff and the director are audited
 PATHS["/api/cases/{case_id}/certificate"] = {"get": _op(
     "The PDF of a completed academic certificate case (its student, Academic Affairs staff, "
-    "the director)", ("200", "the PDF (as an attachment)"),
-    ("401", "403", "404", "409", "503", "504"), params=[CASE_ID])}
+    "the director)", ("200", "the PDF (as an attachment)"), READ + ("409",),
+    params=[CASE_ID], media={"application/pdf": FILE})}
 PATHS["/api/cases/{case_id}/investigation-notes"] = {"get": _op(
     "A complaint's investigation notes (Sunshine staff, the director)", ("200", "notes"),
-    ("401", "403", "404", "503", "504"), params=[CASE_ID])}
+    READ + ("409",), params=[CASE_ID])}
+
+# money (gateway/money_api.py): every POST needs an Idempotency-Key; a repeat replays the 201
+MONEY_READ = ("401", "403", "404", "422", "503", "504")
+PATHS["/api/finance/ledger"] = {"get": _op(
+    "A student's fee statement (their own; finance staff and the director with ?student_id=)",
+    ("200", "charges, payments, balance"), MONEY_READ, params=[_query(money_api.StatementQuery)])}
+PATHS["/api/finance/payments"] = {"post": _post(
+    "Pay fees (students)", ("201", "the payment"), ACT, "PaymentBody", [MONEY_KEY])}
+PATHS["/api/campus-it/card"] = {"get": _op(
+    "A student's campus card (their own; campus IT staff and the director with ?student_id=)",
+    ("200", "the card"), MONEY_READ, params=[_query(money_api.StatementQuery)])}
+PATHS["/api/campus-it/card/ledger"] = {"get": _op(
+    "The campus card's ledger, newest first", ("200", "entries, total, page, per_page"),
+    MONEY_READ, params=[_query(money_api.StatementQuery)])}
+PATHS["/api/campus-it/top-ups"] = {"post": _post(
+    "Top up one's campus card (students)", ("201", "the ledger entry and balance"), ACT,
+    "TopUpBody", [MONEY_KEY])}
+PATHS["/api/campus-it/transfers"] = {"post": _post(
+    "Transfer from one's card to another student's (students)", ("201", "the transfer"), ACT,
+    "TransferBody", [MONEY_KEY])}
+
+# the hall office (gateway/hall_api.py); the hall service applies its own rules after the roles
+PATHS["/api/hall/sunshine"] = {"get": _op(
+    "The Sunshine ranking of a month (director; default this month)", ("200", "the ranking"),
+    HALL_READ, params=[_query(hall_api.SunshineQuery)])}
+PATHS["/api/hall/report"] = {"get": _op(
+    "The hall's report of a month or term (director), as JSON, CSV or XLSX",
+    ("200", "the report (CSV and XLSX as an attachment)"), HALL_READ,
+    params=[_query(hall_api.ReportQuery)],
+    media={"application/json": OBJ, "text/csv": FILE, XLSX: FILE})}
+PATHS["/api/hall/rate"] = {"post": _post(
+    "Rate a finished case (its student)", ("201", "the rating"), ACT, "RateBody")}
+PATHS["/api/hall/questions"] = {
+    "post": _post("Record a question at the desk (desk, director, B/A posts)",
+                  ("201", "the question"), ACT, "QuestionBody"),
+    "get": _op("The desk's questions (desk and director: all; B/A posts: their department's)",
+               ("200", "questions, total, page, per_page"), HALL_READ,
+               params=[_query(hall_api.QuestionsQuery)])}
+PATHS["/api/hall/questions/{question_id}/refer"] = {"post": _post(
+    "Refer an open question to the responsible department", ("200", "the question"), ACT,
+    "ReferBody", [QUESTION_ID])}
+PATHS["/api/hall/questions/{question_id}/answer"] = {"post": _post(
+    "Answer a question referred to one's department (B/A posts)", ("200", "the question"), ACT,
+    "AnswerBody", [QUESTION_ID])}
+PATHS["/api/hall/questions/{question_id}/follow-up"] = {"post": _post(
+    "Record the student's feedback on an answered question", ("200", "the question"), ACT,
+    "FollowUpBody", [QUESTION_ID])}
+PATHS["/api/hall/handovers"] = {
+    "post": _post("Hand a window over to the next B post (B posts)", ("201", "the hand-over"),
+                  ACT, "HandOverBody"),
+    "get": _op("Hand-overs (?pending=true: those awaiting confirmation)",
+               ("200", "handovers"), HALL_READ, params=[_query(hall_api.HandOversQuery)])}
+PATHS["/api/hall/handovers/{handover_id}/confirm"] = {"post": _post(
+    "Confirm a hand-over made to oneself (B posts)", ("200", "the hand-over"), ACT,
+    "EmptyBody", [HANDOVER_ID])}
+
+# deadlines (gateway/sla_api.py)
+PATHS["/api/calendar/deadline"] = {"get": _op(
+    "When a case submitted at `start` is due, on the working calendar (CN holidays, 调休)",
+    ("200", "due_at, flagged"), ("422",), params=[_query(sla_api.DeadlineQuery)], public=True,
+    media={"application/json": {"type": "object", "required": ["due_at", "flagged"],
+                                "properties": {"due_at": {"type": "string",
+                                                          "format": "date-time"},
+                                               "flagged": {"type": "boolean"}}}})}
+PATHS["/api/sla/report"] = {"get": _op(
+    "Deadlines met and missed between `from` and `to` (director: all; B/A posts: their "
+    "department)", ("200", "the report"), ("401", "403", "422", "503", "504"),
+    params=[_query(sla_api.PeriodQuery)])}
+PATHS["/api/sla/at-risk"] = {"get": _op(
+    "Open deadlines closest to breach (director: all; B/A posts: their department)",
+    ("200", "cases, total, page, per_page"), ("401", "403", "422", "503", "504"),
+    params=[_query(sla_api.PageQuery)])}
 
 
 @lru_cache(maxsize=1)
 def spec():
+    plugin = MarshmallowPlugin()
     doc = APISpec(title="一站式学生事务中心 One-Stop Student Affairs Center", version="0.1.0",
-                  openapi_version="3.0.3", plugins=[MarshmallowPlugin()],
+                  openapi_version="3.0.3", plugins=[plugin],
                   info={"description": "The gateway's JSON API. Errors are always "
                                        "{error, message (中文), message_en, fields}."})
+    plugin.map_to_openapi_type(sla_api.AwareMoment, "string", "date-time")
+    plugin.map_to_openapi_type(sla_api.DayOrMoment, "string", None)
     doc.components.schema("Error", ERROR)
-    for name in ("LoginBody", "SubmitBody", "NoteBody", "ReasonBody", "ReturnBody",
-                 "ResubmitBody"):
-        doc.components.schema(name, schema=getattr(schemas, name))
+    for name, schema in BODIES.items():
+        doc.components.schema(name, schema=schema)
     doc.components.security_scheme("session", {"type": "apiKey", "in": "cookie",
                                                "name": "osac_session"})
     for path, operations in PATHS.items():

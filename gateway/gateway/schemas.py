@@ -63,7 +63,8 @@ class ListQuery(Schema):
 
     page = fields.Int(load_default=1, validate=validate.Range(min=1, max=10000))
     per_page = fields.Int(load_default=20, validate=validate.Range(min=1, max=100))
-    status = fields.Str(load_default="", validate=_known_statuses)
+    status = fields.Str(load_default="", validate=_known_statuses, metadata={
+        "description": "comma-separated statuses, e.g. submitted,resubmitted"})
 
     @post_load
     def statuses(self, data, **kwargs):

@@ -28,6 +28,7 @@ from .app import call_context, require_roles, state
 bp = Blueprint("sla_api", __name__, url_prefix="/api")
 
 EXAMPLE = "2026-03-02T10:00:00+08:00"
+YEARS = range(2000, 2100)
 # an unencoded "+" in a query string arrives as a space: "...10:00:00 08:00"
 _SPACED_OFFSET = re.compile(r"(T[\d:.]+) (\d\d:?\d\d)$")
 
@@ -44,6 +45,14 @@ def _text(value):
     return _SPACED_OFFSET.sub(r"\1+\2", value.strip())
 
 
+def _in_range(moment):
+    """Deadlines are kept for this century only (a year 1 or 9999 overflows on the way)."""
+    if moment.year not in YEARS:
+        raise ValidationError(f"年份须在{YEARS[0]}至{YEARS[-1]}之间 / the year must be from "
+                              f"{YEARS[0]} to {YEARS[-1]}")
+    return moment
+
+
 class AwareMoment(fields.Field):
     """An ISO 8601 time that carries its UTC offset."""
 
@@ -56,7 +65,7 @@ class AwareMoment(fields.Field):
         if moment.tzinfo is None:
             raise ValidationError(f"须带时区偏移，如 {EXAMPLE} / must carry its UTC offset, "
                                   f"e.g. {EXAMPLE}")
-        return moment
+        return _in_range(moment)
 
 
 class DayOrMoment(fields.Field):
@@ -66,12 +75,12 @@ class DayOrMoment(fields.Field):
         text = _text(value)
         try:
             if len(text) == 10:
-                return datetime.combine(date.fromisoformat(text), time(0), tzinfo=TZ)
+                return _in_range(datetime.combine(date.fromisoformat(text), time(0), tzinfo=TZ))
             moment = datetime.fromisoformat(text)
         except ValueError:
             raise ValidationError(f"须为日期或ISO 8601时间，如 2026-03-01 或 {EXAMPLE} / must be "
                                   f"a date or an ISO 8601 time, e.g. 2026-03-01 or {EXAMPLE}")
-        return moment.replace(tzinfo=TZ) if moment.tzinfo is None else moment
+        return _in_range(moment.replace(tzinfo=TZ) if moment.tzinfo is None else moment)
 
 
 def _required(zh, en):

@@ -10,8 +10,8 @@ from datetime import datetime
 from osac_shared.clock import TZ
 from osac_shared.errors import validation_failed
 
-MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
-TERM = re.compile(r"^(\d{4})-term([12])$")
+MONTH = re.compile(r"^(20\d{2})-(0[1-9]|1[0-2])$")     # years 2000-2099
+TERM = re.compile(r"^(20\d{2})-term([12])$")
 
 
 def local(dt):
