@@ -31,6 +31,12 @@ ERRORS = {"401": "not logged in", "403": "not allowed for this role, or (a POST 
           "503": "the department is not running (named in the message)",
           "504": "the department did not answer in time"}
 
+# gunicorn refuses a request line over 4094 bytes (its limit_request_line) with its own HTML
+# page, before the gateway sees the request; any operation can meet it with a long enough URL
+SERVER_414 = {"description": "URI too long: the request line is over 4094 bytes (refused by the "
+                             "HTTP server, as an HTML page, before the gateway)",
+              "content": {"text/html": {"schema": {"type": "string"}}}}
+
 # request bodies, by component name (each the schema its route loads)
 BODIES = {"LoginBody": schemas.LoginBody, "SubmitBody": schemas.SubmitBody,
           "NoteBody": schemas.NoteBody, "ReasonBody": schemas.ReasonBody,
@@ -260,6 +266,8 @@ def spec():
     doc.components.security_scheme("session", {"type": "apiKey", "in": "cookie",
                                                "name": "osac_session"})
     for path, operations in PATHS.items():
+        for op in operations.values():     # answered by gunicorn itself, before the gateway
+            op["responses"].setdefault("414", SERVER_414)
         doc.path(path=path, operations=operations)
     out = doc.to_dict()
     out["security"] = [{"session": []}]
