@@ -41,6 +41,7 @@ from osac_shared.testing import REPO, Platform, drop_database, fresh_database
 from sla import domain, engine, store
 from sla.models import Deadline
 from sla.testkit import case_event, publish, wait_for
+from sections import write_section
 
 MON = datetime(2026, 3, 2, 10, 0, tzinfo=TZ)       # nothing falls due while events arrive
 FRI = datetime(2026, 3, 6, 10, 0, tzinfo=TZ)       # the tick's "now"
@@ -290,18 +291,6 @@ def section(ingest, tick, seconds):
     return "\n".join(lines) + "\n"
 
 
-def write_section(path, text_):
-    old = open(path).read() if os.path.exists(path) else "# Benchmarks\n"
-    if START in old and END in old:
-        head, rest = old.split(START, 1)
-        new = head + text_.rstrip("\n") + rest.split(END, 1)[1]
-    else:
-        new = old.rstrip("\n") + "\n\n" + text_
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w") as f:
-        f.write(new)
-
-
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--events", type=int, default=1500)
@@ -314,7 +303,7 @@ def main():
     print("tick:", tick["rows"], flush=True)
     ingest = bench_ingestion(args.events)
     print("ingestion:", ingest, flush=True)
-    write_section(args.out, section(ingest, tick, time.perf_counter() - started))
+    write_section(args.out, "sla-bench", section(ingest, tick, time.perf_counter() - started))
     print(f"wrote the SLA section of {args.out}")
 
 
