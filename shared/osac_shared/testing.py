@@ -111,6 +111,17 @@ class Process:
             return ""
 
 
+def eventually(probe, timeout=30, interval=0.2):
+    """Call ``probe()`` until it returns something truthy or ``timeout`` seconds pass; return
+    its last value (the caller asserts on it, so a failure shows what was seen)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = probe()
+        if value or time.monotonic() > deadline:
+            return value
+        time.sleep(interval)
+
+
 @contextmanager
 def platforms():
     """Yield ``start(services, **kwargs)``, which starts a :class:`Platform` and remembers it;

@@ -3,14 +3,15 @@ declared once in shared/ (rpc_contracts.py, contracts.py), each consumer's examp
 declared contract, and each event consumer works against the declared events on the real bus
 (finance still pays an aid.awarded v1 as well as a v2)."""
 import re
-import time
 from fnmatch import fnmatch
+from functools import partial
 from pathlib import Path
 
 import pytest
 from marshmallow import fields
 
 import contract_examples as ex
+from osac_shared import testing
 from osac_shared.contracts import EVENT_SCHEMAS, make_event, read_event
 from osac_shared.outbox import event_publisher
 from osac_shared.rpc_contracts import RPC_CONTRACTS, contract_for
@@ -133,13 +134,7 @@ def plat(platform_factory, tmp_path_factory):
     return platform_factory(["sla", "finance", "aid"], clock_file=str(clock))
 
 
-def eventually(probe, timeout=20):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = probe()
-        if value or time.monotonic() > deadline:
-            return value
-        time.sleep(0.2)
+eventually = partial(testing.eventually, timeout=20)
 
 
 def publish_examples(plat, consumer):

@@ -12,9 +12,11 @@ import subprocess
 import sys
 import threading
 import time
+from functools import partial
 
 import pytest
 
+from osac_shared import testing
 from osac_shared.testing import free_port, rabbitmqctl
 
 
@@ -26,14 +28,7 @@ def probe(*args, env=None, limit=60):
     return result, time.monotonic() - started
 
 
-def eventually(check, timeout=45):
-    """Poll ``check()`` (a probe's result) until it is truthy or ``timeout`` s pass."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value or time.monotonic() > deadline:
-            return value
-        time.sleep(1)
+eventually = partial(testing.eventually, timeout=45, interval=1)
 
 
 @pytest.fixture(scope="module")

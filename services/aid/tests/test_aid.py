@@ -3,12 +3,14 @@ the public notice, and the award paid into the finance ledger exactly once."""
 import json
 import time
 from datetime import datetime
+from functools import partial
 
 import pytest
 from kombu import Connection
 from nameko.events import get_event_exchange
 from sqlalchemy import create_engine, text
 
+from osac_shared import testing
 from osac_shared.clock import TZ
 from osac_shared.contracts import make_event
 from osac_shared.errors import DomainError
@@ -28,13 +30,7 @@ def plat(platform_factory, tmp_path_factory):
     return platform_factory(["aid", "finance"], clock_file=str(clock))
 
 
-def eventually(check, timeout=15):
-    deadline = time.time() + timeout
-    while True:
-        value = check()
-        if value or time.time() > deadline:
-            return value
-        time.sleep(0.2)
+eventually = partial(testing.eventually, timeout=15)
 
 
 def aid_entries(plat, actor):

@@ -7,6 +7,7 @@ import io
 import json
 import time
 from datetime import datetime, timedelta
+from functools import partial
 
 import pytest
 from kombu import Connection
@@ -14,6 +15,7 @@ from nameko.events import get_event_exchange
 from openpyxl import load_workbook
 from sqlalchemy import create_engine, text
 
+from osac_shared import testing
 from osac_shared.clock import TZ
 from osac_shared.contracts import make_event, read_event
 from osac_shared.errors import DomainError
@@ -37,13 +39,7 @@ def plat(platform_factory, tmp_path_factory):
                             extra_env={"SEED_DEMO": "1"})
 
 
-def eventually(check, timeout=30):
-    deadline = time.time() + timeout
-    while True:
-        value = check()
-        if value or time.time() > deadline:
-            return value
-        time.sleep(0.2)
+eventually = partial(testing.eventually, timeout=30)
 
 
 def query(plat, sql, **params):
