@@ -7,6 +7,7 @@ boundary, and a test moving the platform's clock (CLOCK_FILE) must not log every
 """
 import hashlib
 import hmac
+import json
 import random
 import secrets
 import time
@@ -61,11 +62,13 @@ class LoginSession(Base):
 
 
 class IdempotencyKey(Base):
-    """(student, Idempotency-Key) -> the case that key created, so a repeat answers 200."""
-    __tablename__ = "idempotency_keys"
+    """(student, Idempotency-Key) -> the case that key created and a fingerprint of the
+    request, so a repeat answers 200 and a different request under the same key 409."""
+    __tablename__ = "submission_keys"
     username: Mapped[str] = mapped_column(String(64), primary_key=True)
     key: Mapped[str] = mapped_column(String(128), primary_key=True)
     case_id: Mapped[str] = mapped_column(String(64))
+    fingerprint: Mapped[str] = mapped_column(String(64), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
@@ -155,15 +158,22 @@ def close_session(session, token, secret):
 
 
 # ---- idempotency keys ----------------------------------------------------------------
+def fingerprint(request_body):
+    """A stable digest of a submission (item, materials, form, green reason)."""
+    text = json.dumps(request_body, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def case_for_key(session, username, key):
+    """-> (case id, request fingerprint) a key created, or None."""
     row = session.get(IdempotencyKey, (username, key))
-    return row.case_id if row else None
+    return (row.case_id, row.fingerprint) if row else None
 
 
-def remember_key(session, username, key, case_id, now):
+def remember_key(session, username, key, case_id, digest, now):
     """Record which case a key created; False when a concurrent request recorded it first."""
     session.add(IdempotencyKey(username=username, key=key, case_id=case_id,
-                               created_at=utc(now)))
+                               fingerprint=digest, created_at=utc(now)))
     try:
         session.commit()
         return True
