@@ -20,7 +20,8 @@ from sqlalchemy import DateTime, ForeignKey, String, delete, select, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
-from osac_shared.auth import A_POST, B_POST, DESK, DIRECTOR, ROLE_ZH, STUDENT
+from osac_shared import demo
+from osac_shared.auth import A_POST, B_POST, COMMITTEE, DESK, DIRECTOR, ROLE_ZH, STUDENT
 from osac_shared.registry import DEPARTMENT_EN, DEPARTMENT_ZH, DEPARTMENTS
 
 hasher = PasswordHasher()      # argon2id, RFC 9106 low-memory defaults (~0.4 s on 2 cores)
@@ -87,12 +88,17 @@ def user_to_dict(user):
 
 
 def demo_accounts():
-    """Every demo account (all with password ``demo1234``)."""
-    accounts = [("2026000001", STUDENT, None, "张三"), ("2026000002", STUDENT, None, "李四")]
+    """Every demo account (all with password ``demo1234``): the students of
+    ``osac_shared.demo``, each department's B and A post, the review committees of the
+    departments that have one, the centre's committee, the director and the desk."""
+    accounts = [(s.id, STUDENT, None, s.name) for s in demo.STUDENTS]
     for dept in DEPARTMENTS:
         accounts.append((f"{dept}_b", B_POST, dept, f"{DEPARTMENT_ZH[dept]} B岗"))
         accounts.append((f"{dept}_a", A_POST, dept, f"{DEPARTMENT_ZH[dept]} A岗"))
-    accounts += [("director", DIRECTOR, None, "王主任"), ("desk", DESK, None, "咨询台")]
+        if dept in demo.COMMITTEES:
+            accounts.append((f"{dept}_committee", COMMITTEE, dept, demo.COMMITTEES[dept][0]))
+    accounts += [("committee", COMMITTEE, None, "管理委员会"), ("director", DIRECTOR, None, "王主任"),
+                 ("desk", DESK, None, "咨询台")]
     return [dict(username=u, role=r, department=d, name=n) for u, r, d, n in accounts]
 
 
