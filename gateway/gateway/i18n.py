@@ -123,21 +123,13 @@ MESSAGES = {
     "apply.title": ("在线申请：{name}", "Apply: {name}"),
     "apply.materials": ("材料（请勾选已备齐的材料）", "Materials (tick those you provide)"),
     "apply.form": ("申请信息", "Application details"),
-    "apply.details": ("具体情况说明", "Details"),
-    "apply.details_hint": ("请写清楚您要办理的事情和相关情况", "Describe what you need and the "
-                                                          "circumstances"),
-    "apply.question": ("您的问题", "Your question"),
     "apply.green": ("申请绿色通道的理由（紧急时填写，否则留空）", "Reason for the green channel "
                                                           "(only if urgent)"),
-    "apply.structured": ("请按格式填写 JSON，例如：{example}", "Enter JSON, e.g. {example}"),
-    "apply.list_hint": ("每行一个", "One per line"),
     "apply.checklist": ("请一次性补齐以下内容（共 {n} 项）：", "Please fix all of the following at "
                                                        "once ({n} items):"),
     "apply.missing_material": ("必交材料，请准备好后勾选", "required; tick it once you have it"),
     "apply.sent": ("已提交，事项编号 {id}。您可以在“我的事项”中查看进度。",
                    "Submitted as {id}. Follow it in My affairs."),
-    "apply.window_only": ("该事项的部分信息需要到窗口办理：{label}", "Part of this item is "
-                                                           "handled at the window: {label}"),
     "apply.staff_only": ("只有学生本人可以在线申请；请用学生账号登录。", "Only students apply "
                                                                 "online; log in as a student."),
     # my affairs
@@ -326,6 +318,34 @@ MESSAGES = {
     "note.overdue": ("{item}：已超过办结期限，可投诉", "{item}: past the deadline; you may "
                                                       "complain"),
     "note.fix_by": ("{item}：补正期限 {date}", "{item}: fix it by {date}"),
+    # forms from JSON Schema, a case's next actions, review committees
+    "form.add_row": ("添加一行", "Add a row"),
+    "form.row_n": ("第 {n} 行", "Row {n}"),
+    "apply.sent_due": ("已提交，事项编号 {id}。承诺办结时间：{due}（北京时间）。您可以在“我的事项”中查看"
+                       "进度。", "Submitted as {id}; promised to be completed by {due} (Beijing "
+                                "time). Follow it in My affairs."),
+    "apply.no_form": ("该事项无需填写申请信息。", "This item has no form to fill in."),
+    "apply.item": ("事项", "Service"),
+    "guide.example": ("填写示例", "Example form"),
+    "case.waiting": ("当前进度", "Now"),
+    "case.until": ("（至 {date}）", " (until {date})"),
+    "case.actions": ("可办理的操作", "What you can do now"),
+    "case.done": ("已完成“{label}”：{id}", "Done: {label} ({id})"),
+    "staff.more_actions": ("更多操作", "more actions"),
+    "staff.return_hint": ("一次性告知：勾选缺少的材料，写明每份材料需更正之处，学生将一次看到全部问题。",
+                          "One notice: tick what is missing and say what to correct in each "
+                          "material; the student sees it all at once."),
+    "nav.committee": ("评审委员会", "Review committee"),
+    "committee.title": ("{dept}评审委员会 · 待评审事项", "{dept} review committee · to decide"),
+    "committee.intro": ("以下事项正等待本委员会评审决定：打开事项，填写评审结果后提交。",
+                        "These cases wait for the committee's decision: open one, record the "
+                        "decision and submit it."),
+    "committee.count": ("共 {n} 件待评审", "{n} to decide"),
+    "committee.empty": ("目前没有等待本委员会评审的事项。", "Nothing waits for the committee now."),
+    "committee.open": ("打开并评审", "Open and decide"),
+    "committee.more": ("办理中的事项较多，这里只查看了最早的一部分；请先评审这些。",
+                       "Many cases are open; only the oldest were looked through. Decide "
+                       "these first."),
 }
 
 UNIT_EN = {"working_days": "working days", "working_hours": "working hours",

@@ -8,14 +8,13 @@ session token) (before login: a random pre-session cookie). Strings go through `
 (Chinese; ``?lang=en`` switches and is remembered).
 
 This module: the blueprint, language, CSRF, login/logout and the shared page helpers. The
-service guide and applying: ``ui_guide``; students' pages: ``ui_student``; staff: ``ui_staff``;
-desk and director: ``ui_hall``; the rules (pure functions): ``ui_logic``.
+service guide and applying: ``ui_guide``; students' pages and a case's actions: ``ui_student``;
+staff and review committees: ``ui_staff``; desk and director: ``ui_hall``; the rules (pure
+functions): ``ui_logic``; forms from JSON Schema: ``ui_forms``.
 """
 import hashlib
 import hmac
 import secrets
-import threading
-import time
 from functools import wraps
 from urllib.parse import urlencode
 
@@ -23,7 +22,7 @@ from flask import (Blueprint, flash, g, get_flashed_messages, redirect, render_t
                    request, url_for)
 from werkzeug.exceptions import BadRequest, HTTPException
 
-from osac_shared.auth import A_POST, B_POST, DESK, DIRECTOR, STUDENT
+from osac_shared.auth import A_POST, B_POST, COMMITTEE, DESK, DIRECTOR, STUDENT
 from osac_shared.clock import system_now
 from osac_shared.errors import DomainError
 from osac_shared.registry import DEPARTMENTS
@@ -37,10 +36,10 @@ bp = Blueprint("ui", __name__, url_prefix="/ui", template_folder="templates",
                static_folder="static", static_url_path="/static")
 
 PRE_COOKIE = "osac_pre"            # pre-session CSRF seed (login form)
-FORMS_TTL = 60.0                   # seconds a department's form descriptions are cached
 GUIDE_PAGE = 15
 HOME = {STUDENT: "ui.my", B_POST: "ui.window", A_POST: "ui.approvals", DESK: "ui.desk",
         DIRECTOR: "ui.director"}
+DEPARTMENT_HOME = {COMMITTEE: "ui.committee"}     # a department's review committee
 WINDOW_EN = {1: "Student affairs", 2: "Financial aid", 3: "Insurance", 4: "Admissions & jobs",
              5: "Teaching services", 6: "Student records", 7: "Registration & security",
              8: "Youth League", 9: "Network", 10: "Campus card", 11: "Repairs",
@@ -123,6 +122,8 @@ def nav():
     elif role == DIRECTOR:
         links += [("ui.director", "nav.director"), ("ui.due_soon", "nav.due_soon"),
                   ("ui.desk", "nav.desk")]
+    if role == COMMITTEE and user.department:      # a department's review committee
+        links += [("ui.committee", "nav.committee")]
     return links
 
 
@@ -238,29 +239,19 @@ def item_by_code(code):
     return next((i for i in items if i["code"] == code), None)
 
 
-_forms_cache, _forms_lock = {}, threading.Lock()
-
-
-def described_forms(department):
-    """{item code: [field]} from the department's ``form_fields`` RPC (cached), or None when
-    the department cannot say (down, or an older version without the RPC)."""
-    hit = _forms_cache.get(department)
-    if hit and time.monotonic() - hit[0] < FORMS_TTL:
-        return hit[1]
-    ok, _failed = state().clients.fan_out({0: (department, "form_fields", (), {})}, None,
-                                          g.correlation_id)
-    if 0 not in ok:
-        return hit[1] if hit else None
-    with _forms_lock:
-        _forms_cache[department] = (time.monotonic(), ok[0])
-    return ok[0]
-
-
 # ---- login -----------------------------------------------------------------------------------
+def home_of(user):
+    """The page a user starts from (a department's review committee: its cases)."""
+    if user is None:
+        return "ui.guide"
+    if user.department and user.role in DEPARTMENT_HOME:
+        return DEPARTMENT_HOME[user.role]
+    return HOME.get(user.role, "ui.guide")
+
+
 @bp.get("/")
 def home():
-    user = current_user()
-    return redirect(url_for(HOME.get(user.role, "ui.guide") if user else "ui.guide"))
+    return redirect(url_for(home_of(current_user())))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -287,7 +278,7 @@ def login():
                                   settings.secret_key)
     session.commit()
     g.audit_user = user
-    response = redirect(safe_next(next_url, url_for(HOME.get(user.role, "ui.guide"))))
+    response = redirect(safe_next(next_url, url_for(home_of(user))))
     response.set_cookie(COOKIE, token, max_age=int(settings.session_hours * 3600), path="/",
                         httponly=True, samesite="Lax", secure=settings.https)
     security.set_csrf_cookie(response, token)       # so the page's own API calls work too

@@ -1,17 +1,16 @@
-"""The web UI's rules as plain functions (no Flask, no I/O): searching the guide, turning a
-posted form into the service's form, the one checklist of everything missing, time left,
-notifications, staff queues, the return notice and the dashboard's rows."""
-import json
+"""The web UI's rules as plain functions (no Flask, no I/O): searching the guide, the one
+checklist of everything missing, errors said with the form's labels, time left,
+notifications, staff queues' quick buttons, the review committee's cases and the dashboard's
+rows. Forms themselves are built from their JSON Schema in ``ui_forms``."""
 from datetime import datetime, timedelta
 
 from osac_shared.calendar import due_at
 from osac_shared.clock import TZ
 
-from . import i18n
+from . import i18n, ui_forms
 
 FINISHED = ("completed", "rejected", "withdrawn")
 WARN_HOURS = 24                 # "deadline near" notification
-LONG_TEXT = 200                 # text fields allowing more than this get a text area
 
 
 # ---- the service guide -----------------------------------------------------------------
@@ -47,85 +46,6 @@ def due_if_submitted_now(item, now):
     return due_at(now, lim["value"], lim["unit"])
 
 
-# ---- apply: the form -------------------------------------------------------------------
-def form_spec(item, described):
-    """The fields to render for ``item``: the service's own description when it has one
-    (``form_fields`` RPC), else a generic form: a question for a consultation, otherwise a
-    free text area for the details."""
-    if described and item["code"] in described:
-        return [dict(f, widget=widget_of(f)) for f in described[item["code"]]]
-    if item.get("kind") == "consultation":
-        return [{"name": "question", "type": "text", "required": True, "widget": "textarea",
-                 "label_zh": i18n.t("apply.question", "zh"),
-                 "label_en": i18n.t("apply.question", "en"), "max_length": 1000}]
-    return [{"name": "details", "type": "text", "required": False, "widget": "textarea",
-             "label_zh": i18n.t("apply.details", "zh"), "label_en": i18n.t("apply.details", "en"),
-             "max_length": 2000}]
-
-
-def widget_of(field):
-    kind = field.get("type")
-    if field.get("choices"):
-        return "select"
-    if kind == "boolean":
-        return "checkbox"
-    if kind in ("integer", "number"):
-        return "number"
-    if kind == "date":
-        return "date"
-    if kind == "datetime":
-        return "datetime"
-    if kind in ("list", "structured"):
-        return "textarea"
-    if (field.get("max_length") or 0) > LONG_TEXT:
-        return "textarea"
-    return "text"
-
-
-ERR = {"integer": ("须为整数", "must be a whole number"),
-       "number": ("须为数字", "must be a number"),
-       "structured": ("须为有效的 JSON", "must be valid JSON")}
-
-
-def parse_form(spec, data):
-    """Posted strings -> (the form for the service, {"form.<name>": "中文 / English"}).
-    Empty optional fields are left out (the service's default applies); an empty required
-    field is left out too, so the service names it with everything else at once."""
-    form, errors = {}, {}
-    for field in spec:
-        name, kind = field["name"], field.get("type", "text")
-        raw = data.get(name, "")
-        raw = raw.strip() if isinstance(raw, str) else raw
-        if kind == "boolean":
-            if raw:
-                form[name] = True
-            continue
-        if raw in ("", None):
-            continue
-        try:
-            if kind == "integer":
-                form[name] = int(raw)
-            elif kind == "number":
-                form[name] = float(raw)
-            elif kind == "list":
-                form[name] = [p.strip() for p in raw.replace(",", "\n").splitlines() if p.strip()]
-            elif kind == "structured":
-                form[name] = json.loads(raw)
-            elif kind == "datetime":
-                form[name] = raw if ("+" in raw[10:] or raw.endswith("Z")) else raw + "+08:00"
-            else:
-                form[name] = raw
-        except ValueError:
-            zh, en = ERR[kind]
-            errors[f"form.{name}"] = f"{zh} / {en}"
-    return form, errors
-
-
-def form_values(spec, data):
-    """What the student typed, to put back into the form after an error."""
-    return {f["name"]: data.get(f["name"], "") for f in spec}
-
-
 # ---- the one checklist (一次性告知) ------------------------------------------------------
 def message_in(text, lang):
     """A service message "中文 / English" in one language (the whole text when unsplit)."""
@@ -137,47 +57,110 @@ def message_in(text, lang):
 
 
 def _material_label(item, code, lang):
-    for m in item.get("materials", []):
+    for m in (item or {}).get("materials", []):
         if m["code"] == code:
             return i18n.pick(m, "name", lang)
     return code
 
 
-def checklist(item, spec, given_materials, fields, lang):
-    """Everything to fix, in one list: [{"key", "label", "message"}]. ``fields`` are the
-    service's and our own {field: "中文 / English"}; mandatory materials not ticked are added
-    even when the service stopped at the form."""
-    labels = {f"form.{f['name']}": i18n.pick(f, "label", lang) for f in spec}
+def material_names(item, lang):
+    """{material code: its name in ``lang``} (the labels of a return's or resubmission's
+    material choices)."""
+    return {m["code"]: i18n.pick(m, "name", lang) for m in (item or {}).get("materials", [])}
+
+
+def _choices(prop):
+    prop = prop or {}
+    return prop.get("enum") or (prop.get("items") or {}).get("enum") or \
+        (prop.get("propertyNames") or {}).get("enum")
+
+
+def material_labels(schema, item, lang):
+    """{property: {material code: name}} for the properties of ``schema`` whose choices are
+    the item's materials (a return's missing / to-correct lists, a resubmission's)."""
+    names = material_names(item, lang)
+    return {key: names for key, prop in ((schema or {}).get("properties") or {}).items()
+            if _choices(prop) and set(_choices(prop)) <= set(names)}
+
+
+def asked_for(case):
+    """The materials the case's last return notice named (missing or to correct)."""
+    returns = [n for n in (case or {}).get("notices") or () if n.get("kind") == "return"]
+    if not returns:
+        return []
+    last = returns[-1]
+    return list(last.get("missing") or ()) + list((last.get("correct") or {}).keys())
+
+
+def anchor(key, prefix="f-"):
+    """The id of the input a checklist entry links to."""
+    if key.startswith("materials."):
+        return "m-" + key.split(".", 1)[1]
+    if key.startswith("form."):
+        return ui_forms._id(prefix, key[5:])
+    return key if key == "green_reason" else "main"
+
+
+def checklist(item, schema, given_materials, fields, lang):
+    """Everything to fix, in one list: [{"key", "label", "message", "anchor"}]. ``fields``
+    are the department's and our own {field: "中文 / English"} ("form.<path>",
+    "materials.<code>", ...), said with the form's own labels and limits; mandatory materials
+    not ticked are added even when the department stopped at the form."""
     out, seen = [], set()
     for key, text in (fields or {}).items():
         if key.startswith("materials."):
             label = _material_label(item, key.split(".", 1)[1], lang)
+            message = message_in(text, lang)
+        elif key.startswith("form."):
+            path = key[5:]
+            label = ui_forms.label_of(schema, path, lang)
+            message = ui_forms.explain(ui_forms.find(schema, path), text, lang)
         else:
-            label = labels.get(key) or key.split(".", 1)[-1]
-        out.append({"key": key, "label": label, "message": message_in(text, lang)})
+            label = i18n.t(FIELD_NAMES[key], lang) if key in FIELD_NAMES else key
+            message = message_in(text, lang)
+        out.append({"key": key, "label": label, "message": message, "anchor": anchor(key)})
         seen.add(key)
     given = set(given_materials or ())
-    for m in item.get("materials", []):
+    for m in (item or {}).get("materials", []):
         key = f"materials.{m['code']}"
         if m.get("mandatory", True) and m["code"] not in given and key not in seen:
             out.append({"key": key, "label": i18n.pick(m, "name", lang),
-                        "message": i18n.t("apply.missing_material", lang)})
+                        "message": i18n.t("apply.missing_material", lang),
+                        "anchor": anchor(key)})
     return out
 
 
-def labelled(fields, item, spec, lang, names=None):
+FIELD_NAMES = {"green_reason": "apply.green", "item_code": "apply.item"}
+
+
+def field_errors(fields, schema, lang, prefix=""):
+    """A department's {key: "中文 / English"} about a form -> {path: message in ``lang``} for
+    the fields themselves (``prefix`` "form." for an application, "" for an action)."""
+    out = {}
+    for key, text in (fields or {}).items():
+        if key.startswith(prefix):
+            path = key[len(prefix):]
+            out[path] = ui_forms.explain(ui_forms.find(schema, path), text, lang)
+    return out
+
+
+def labelled(fields, item, schema, lang, names=None):
     """An error's {field: "中文 / English"} as [(what, message)] a person can read: material
-    codes and form fields by their names, other fields by ``names`` or as they are."""
-    labels = {f"form.{f['name']}": i18n.pick(f, "label", lang) for f in spec or ()}
+    codes by their names, fields of ``schema`` by their labels, other keys by ``names`` or as
+    they are."""
     out = []
     for key, text in (fields or {}).items():
         tail = key.split(".", 1)[-1]
+        prop = ui_forms.find(schema, key) if schema else None
         if key.startswith(("materials.", "notice.")) and item and \
                 any(m["code"] == tail for m in item.get("materials", [])):
             label = _material_label(item, tail, lang)
+        elif prop is not None:
+            label = ui_forms.label_of(schema, key, lang, material_names(item, lang))
         else:
-            label = labels.get(key) or (names or {}).get(key) or key
-        out.append((label, message_in(text, lang)))
+            label = (names or {}).get(key) or key
+        out.append((label, ui_forms.explain(prop, text, lang) if prop is not None
+                    else message_in(text, lang)))
     return out
 
 
@@ -316,26 +299,27 @@ def queue_order(cases, deadlines):
     return sorted(cases, key=key)
 
 
-def staff_actions(case, role, delegated_codes):
-    """The buttons a B or A post gets for ``case``: its allowed actions minus what the role may
-    not do (a B post approves or rejects an A-post item only when it was delegated)."""
-    out = [a for a in case.get("allowed_actions", []) if a not in ("resubmit", "withdraw")]
-    if role == "b_post" and case.get("post") == "A" \
-            and case.get("item_code") not in set(delegated_codes or ()):
-        out = [a for a in out if a not in ("approve", "reject")]
-    return out
+QUICK = ("accept", "approve", "complete")
 
 
-def return_notice(item, data):
-    """The posted return form -> (reason, notice) for ``act(.., "return", reason, notice)``.
-    ``data`` has getlist("missing"), "correct_<code>", "deadline", "reason"."""
-    codes = [m["code"] for m in item.get("materials", [])]
-    missing = [c for c in data.getlist("missing") if c in codes]
-    correct = {c: data.get(f"correct_{c}", "").strip() for c in codes
-               if data.get(f"correct_{c}", "").strip()}
-    deadline = (data.get("deadline") or "").strip() or None
-    return (data.get("reason") or "").strip(), {"missing": missing, "correct": correct,
-                                                "deadline": deadline}
+def quick_actions(case, item=None):
+    """The one-click buttons a queue shows for ``case``: those of its ``allowed_actions``
+    (the department's answer for this user) that need no input (accept, approve, complete;
+    a consultation is completed with a written answer, on its page)."""
+    kind = (item or {}).get("kind")
+    return [a for a in case.get("allowed_actions") or () if a in QUICK
+            and not (a == "complete" and kind == "consultation")]
+
+
+def more_actions(case):
+    """The user's other actions on ``case`` (they need input: taken on the case page)."""
+    return [a for a in case.get("allowed_actions") or () if a not in QUICK]
+
+
+def waiting_for_committee(cases, department):
+    """The cases of ``department`` waiting for its review committee."""
+    return [c for c in cases if (c.get("waiting_for") or {}).get("role") == "committee"
+            and (c.get("waiting_for") or {}).get("department") in (None, department)]
 
 
 # ---- dashboard ---------------------------------------------------------------------------

@@ -1,27 +1,27 @@
 """Staff pages: the B post's window queue and hand-over register, the A post's concentrated
 processing queue and delegations, the deadlines about to be missed (B/A posts: their
-department's; the director: all, from the SLA service's ``at_risk``), and the case actions
-both post from a case or a queue."""
+department's; the director: all, from the SLA service's ``at_risk``), and a department's
+review committee's cases waiting for its decision. The queues' quick buttons are the
+``allowed_actions`` the department lists for this user and post to ``ui.case_action`` (the
+department's ``perform``), like every action on a case page."""
 from flask import flash, redirect, request, url_for
 from sqlalchemy import select
 
-from osac_shared.auth import A_POST, B_POST, DIRECTOR
+from osac_shared.auth import A_POST, B_POST, COMMITTEE, DIRECTOR
 from osac_shared.errors import DomainError
 
-from . import accounts, i18n, ui_logic
+from . import accounts, ui_logic
 from .api import department_of_case
 from .app import current_user, db, state
 from .clients import ServiceUnavailable
-from .ui import (_, bp, catalogue, clock, ctx, flash_error, item_by_code, lang, login_required,
-                 render)
-from .ui_student import deadlines_of, fan_out, perform
+from .ui import _, bp, catalogue, clock, ctx, flash_error, lang, login_required, render
+from .ui_student import deadlines_of, fan_out
 
 PER_PAGE = 20
 BUCKETS = {"new": ("submitted", "resubmitted"), "returned": ("returned",),
            "waiting": ("accepted",), "processing": ("processing",)}
 BUCKET_TITLE = {"new": "staff.queue_new", "returned": "staff.queue_returned",
                 "waiting": "staff.queue_waiting", "processing": "staff.queue_processing"}
-STAFF_ACTIONS = ("accept", "approve", "complete", "reject", "return", "expedite")
 AT_RISK_COUNT = ("sla", "at_risk", (1, 1), {})     # one row: the answer's total is the badge
 
 
@@ -69,9 +69,11 @@ def window():
     buckets = [show] if show else list(BUCKETS)
     lists, ok, failed, deadlines, sla_down = queue(user.department, buckets, page, show)
     delegated = delegations_for(ok, user) or set()
-    actions = {c["id"]: ui_logic.staff_actions(c, user.role, delegated)
-               for b in lists.values() for c in b["cases"]}
     items = department_items(user.department)
+    kinds = {i["code"]: i for i in items}
+    actions = {c["id"]: ui_logic.quick_actions(c, kinds.get(c["item_code"]))
+               for b in lists.values() for c in b["cases"]}
+    more = {c["id"]: ui_logic.more_actions(c) for b in lists.values() for c in b["cases"]}
     b_posts = db().scalars(select(accounts.User.username).where(
         accounts.User.role == B_POST, accounts.User.department == user.department)).all()
     open_ids = [c["id"] for b in lists.values() for c in b["cases"]
@@ -84,7 +86,7 @@ def window():
     return render("window.html", lists=lists, referrals=referrals, buckets=buckets,
                   titles=BUCKET_TITLE,
                   show=show, page=page, per_page=PER_PAGE, deadlines=deadlines,
-                  actions=actions, delegated=sorted(delegated), items=items,
+                  actions=actions, more=more, delegated=sorted(delegated), items=items,
                   windows=sorted({i["window"] for i in items}), b_posts=b_posts,
                   open_ids=open_ids, handovers=handovers, now=state().clock(),
                   department_down=any(b in failed for b in buckets),
@@ -109,10 +111,13 @@ def approvals():
     left = {c["id"]: ui_logic.time_left(c, deadlines.get(c["id"]), now, lang()) for c in cases}
     delegation_rows = ok.get("delegations")
     delegated = {d["item_code"] for d in delegation_rows or [] if d.get("b_post_id") == "*"}
-    a_items = [i for i in department_items(user.department) if i.get("post") == "A"]
+    items = {i["code"]: i for i in department_items(user.department)}
+    a_items = [i for i in items.values() if i.get("post") == "A"]
     total = (ok.get("queue") or {}).get("total", 0)
     return render("approvals.html", cases=cases, deadlines=deadlines, left=left,
-                  actions={c["id"]: ui_logic.staff_actions(c, A_POST, ()) for c in cases},
+                  actions={c["id"]: ui_logic.quick_actions(c, items.get(c["item_code"]))
+                           for c in cases},
+                  more={c["id"]: ui_logic.more_actions(c) for c in cases},
                   page=page, pages=max(1, -(-total // PER_PAGE)), total=total,
                   queue_down="queue" in failed, sla_down=sla_down,
                   can_delegate=delegation_rows is not None, delegated=delegated,
@@ -154,25 +159,35 @@ def due_soon():
                   department=None if user.role == DIRECTOR else user.department)
 
 
+# ---- a department's review committee ------------------------------------------------------
+OPEN = ("submitted", "resubmitted", "accepted", "processing", "returned")
+COMMITTEE_SCAN = 200            # the most open cases looked through (list_cases' page limit)
+
+
+@bp.get("/committee")
+@login_required(COMMITTEE)
+def committee():
+    """A department's review committee (e.g. aid's 评审委员会): the department's cases that
+    wait for its decision (``waiting_for.role == "committee"``), each opened to decide with
+    the action the department lists for it."""
+    user = current_user()
+    if not user.department:
+        return render("error.html", 403, message=_("error.forbidden"))
+    ok, failed = fan_out({"open": (user.department, "list_cases", (),
+                                   {"statuses": list(OPEN), "page": 1,
+                                    "per_page": COMMITTEE_SCAN})})
+    answer = ok.get("open") or {}
+    cases = ui_logic.waiting_for_committee(answer.get("cases", []), user.department)
+    deadlines, sla_down = deadlines_of(cases)
+    cases = ui_logic.queue_order(cases, deadlines)
+    now = clock()
+    left = {c["id"]: ui_logic.time_left(c, deadlines.get(c["id"]), now, lang()) for c in cases}
+    return render("committee.html", cases=cases, deadlines=deadlines, left=left,
+                  department_down="open" in failed, sla_down=sla_down,
+                  more_open=answer.get("total", 0) > COMMITTEE_SCAN)
+
+
 # ---- writes -------------------------------------------------------------------------------
-@bp.post("/cases/<case_id>/act")
-@login_required(B_POST, A_POST)
-def act(case_id):
-    department = department_of_case(case_id)
-    action = request.form.get("action", "")
-    if action not in STAFF_ACTIONS:
-        return render("error.html", 400, message=_("error.fix"))
-    reason = request.form.get("reason", "").strip()[:2000]
-    done = _("staff.done", action=i18n.action(action, lang()), id=case_id)
-    if action == "expedite":
-        return perform(case_id, department, "expedite", (case_id, reason), done)
-    kwargs = {"reason": reason}
-    if action == "return":
-        item = item_by_code(request.form.get("item_code", "")) or {"materials": []}
-        kwargs["reason"], kwargs["notice"] = ui_logic.return_notice(item, request.form)
-    return perform(case_id, department, "act", (case_id, action), done, **kwargs)
-
-
 def write_and_back(service, method, args, done, back):
     try:
         state().clients.call(service, method, *args, write=True, **ctx())

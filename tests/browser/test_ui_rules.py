@@ -1,12 +1,12 @@
-"""The web UI's rules as plain functions (no browser, no services): guide search, the posted
-form, the one checklist, time left, notifications, staff queues and buttons, the return
-notice, the due-soon list, the dashboard's rows, the SVG charts, i18n, and the services' form
-descriptions."""
+"""The web UI's rules as plain functions (no browser, no services): guide search, the one
+checklist, errors said with the form's labels, time left, notifications, staff queues' quick
+buttons, the review committee's cases, the due-soon list, the dashboard's rows, the SVG
+charts, i18n, and the services' older form descriptions. Forms from JSON Schema:
+test_ui_forms.py."""
 from datetime import datetime, timedelta
 
 import pytest
 from marshmallow import Schema, fields, validate
-from werkzeug.datastructures import MultiDict
 
 from gateway import charts, i18n, ui_logic
 from osac_shared.clock import TZ
@@ -35,20 +35,11 @@ ASK = {**EXCHANGE, "code": "finance.fee-consultation", "kind": "consultation", "
        "department": "finance", "department_zh": "财务处", "department_en": "Finance",
        "name_zh": "收费政策咨询", "name_en": "Fee questions", "description_zh": "收费标准",
        "description_en": "fees", "materials": []}
-SPEC = [{"name": "building", "type": "text", "required": True, "label_zh": "宿舍楼栋",
-         "label_en": "Building"},
-        {"name": "copies", "type": "integer", "required": False, "label_zh": "份数",
-         "label_en": "Copies"},
-        {"name": "amount", "type": "number", "required": False, "label_zh": "金额",
-         "label_en": "Amount"},
-        {"name": "members", "type": "list", "required": False, "label_zh": "队员",
-         "label_en": "Members"},
-        {"name": "entries", "type": "structured", "required": False, "label_zh": "名单",
-         "label_en": "Entries"},
-        {"name": "starts_at", "type": "datetime", "required": False, "label_zh": "开始",
-         "label_en": "Starts"},
-        {"name": "anonymous", "type": "boolean", "required": False, "label_zh": "匿名",
-         "label_en": "Anonymous"}]
+SCHEMA = {"type": "object", "required": ["building"], "properties": {
+    "building": {"type": "string", "title": "宿舍楼栋", "x-title-en": "Building",
+                 "minLength": 1, "maxLength": 32},
+    "copies": {"type": "integer", "title": "份数", "x-title-en": "Copies", "minimum": 1,
+               "maximum": 5}}}
 
 
 # ---- guide --------------------------------------------------------------------------------------
@@ -78,77 +69,73 @@ def test_due_if_submitted_now(item, now, due):
     assert ui_logic.due_if_submitted_now(item, now) == (due, False)
 
 
-# ---- the form -----------------------------------------------------------------------------------
-@pytest.mark.parametrize("item, described, names, widgets", [
-    (REPAIR, {"logistics.dorm-repair": [
-        {"name": "building", "type": "text", "max_length": 32},
-        {"name": "facility", "type": "text", "choices": [["water", "water"]]},
-        {"name": "description", "type": "text", "max_length": 500}]},
-     ["building", "facility", "description"], ["text", "select", "textarea"]),
-    (ASK, None, ["question"], ["textarea"]),              # no description: consultation
-    (EXCHANGE, {}, ["details"], ["textarea"]),            # no description: free details
-    (EXCHANGE, {"other.item": []}, ["details"], ["textarea"]),
-])
-def test_form_spec(item, described, names, widgets):
-    spec = ui_logic.form_spec(item, described)
-    assert [f["name"] for f in spec] == names
-    assert [f["widget"] for f in spec] == widgets
-
-
-@pytest.mark.parametrize("field, widget", [
-    ({"type": "boolean"}, "checkbox"), ({"type": "integer"}, "number"),
-    ({"type": "number"}, "number"), ({"type": "date"}, "date"),
-    ({"type": "datetime"}, "datetime"), ({"type": "list"}, "textarea"),
-    ({"type": "structured"}, "textarea"), ({"type": "text", "max_length": 200}, "text"),
-    ({"type": "text", "max_length": 201}, "textarea"),
-    ({"type": "text", "choices": [["a", "A"]]}, "select"),
-])
-def test_widget_of(field, widget):
-    assert ui_logic.widget_of(field) == widget
-
-
-@pytest.mark.parametrize("posted, form, errors", [
-    ({"building": " A3 "}, {"building": "A3"}, {}),
-    ({"building": ""}, {}, {}),                                 # left for the service to name
-    ({"copies": "2", "amount": "1.5"}, {"copies": 2, "amount": 1.5}, {}),
-    ({"copies": "two"}, {}, {"form.copies": "须为整数 / must be a whole number"}),
-    ({"amount": "x"}, {}, {"form.amount": "须为数字 / must be a number"}),
-    ({"members": "2026000001, 2026000002\n2026000003"},
-     {"members": ["2026000001", "2026000002", "2026000003"]}, {}),
-    ({"entries": '[{"a": 1}]'}, {"entries": [{"a": 1}]}, {}),
-    ({"entries": "[oops"}, {}, {"form.entries": "须为有效的 JSON / must be valid JSON"}),
-    ({"starts_at": "2026-03-02T10:00"}, {"starts_at": "2026-03-02T10:00+08:00"}, {}),
-    ({"starts_at": "2026-03-02T10:00+09:00"}, {"starts_at": "2026-03-02T10:00+09:00"}, {}),
-    ({"anonymous": "1"}, {"anonymous": True}, {}),
-    ({}, {}, {}),
-])
-def test_parse_form(posted, form, errors):
-    assert ui_logic.parse_form(SPEC, posted) == (form, errors)
-
-
+# ---- the one checklist --------------------------------------------------------------------
 def test_checklist_names_everything_once_in_the_visitors_language():
     fields = {"form.building": "必填项，请填写 / Missing data for required field.",
-              "materials.transcript": "请补交：成绩单 / Please add: Transcript"}
-    zh = ui_logic.checklist(EXCHANGE, SPEC, ["language"], fields, "zh")
-    assert [(p["key"], p["label"]) for p in zh] == [
-        ("form.building", "宿舍楼栋"), ("materials.transcript", "成绩单"),
-        ("materials.application_form", "交流生申请表")]      # added: the service stopped early
+              "form.copies": "数值超出范围 / Must be greater than or equal to 1 and less than "
+                             "or equal to 5.",
+              "materials.transcript": "请补交：成绩单 / Please add: Transcript",
+              "green_reason": "请写明加急原因 / write why it is urgent"}
+    zh = ui_logic.checklist(EXCHANGE, SCHEMA, ["language"], fields, "zh")
+    assert [(p["key"], p["label"], p["anchor"]) for p in zh] == [
+        ("form.building", "宿舍楼栋", "f-building"), ("form.copies", "份数", "f-copies"),
+        ("materials.transcript", "成绩单", "m-transcript"),
+        ("green_reason", "申请绿色通道的理由（紧急时填写，否则留空）", "green_reason"),
+        ("materials.application_form", "交流生申请表", "m-application_form")]   # added
     assert zh[0]["message"] == "必填项，请填写"
-    en = ui_logic.checklist(EXCHANGE, SPEC, ["language"], fields, "en")
-    assert [p["label"] for p in en] == ["Building", "Transcript", "Application form"]
-    assert en[1]["message"] == "Please add: Transcript"
-    assert ui_logic.checklist(EXCHANGE, SPEC, ["application_form", "transcript"], {}, "zh") == []
+    assert zh[1]["message"] == "须在 1–5 之间"          # said with the form's own limits
+    en = ui_logic.checklist(EXCHANGE, SCHEMA, ["language"], fields, "en")
+    assert [p["label"] for p in en][:3] == ["Building", "Copies", "Transcript"]
+    assert en[2]["message"] == "Please add: Transcript"
+    assert ui_logic.checklist(EXCHANGE, SCHEMA, ["application_form", "transcript"], {},
+                              "zh") == []
+
+
+RETURN = {"type": "object", "properties": {
+    "reason": {"type": "string", "title": "退回原因"},
+    "missing": {"type": "array", "title": "需补交的材料",
+                "items": {"type": "string", "enum": ["application_form", "transcript"]}},
+    "correct": {"type": "object", "title": "需更正的材料及问题",
+                "propertyNames": {"enum": ["application_form", "transcript"]},
+                "additionalProperties": {"type": "string"}}}}
 
 
 @pytest.mark.parametrize("fields, expected", [
     ({"notice.transcript": "此前告知未提出 / not in an earlier notice"},
      [("成绩单", "此前告知未提出")]),
-    ({"form.building": "必填 / required"}, [("宿舍楼栋", "必填")]),
-    ({"reason": "请填写原因 / give the reason"}, [("理由", "请填写原因")]),
+    ({"reason": "必填项，请填写 / required"}, [("退回原因", "必填项，请填写")]),
+    ({"correct.transcript": "须为500字以内的文字 / text"},
+     [("需更正的材料及问题 · 成绩单", "须为500字以内的文字")]),
+    ({"action": "当前可执行 / available now: -"}, [("操作", "当前可执行")]),
     ({"other": "x"}, [("other", "x")]),
 ])
 def test_labelled(fields, expected):
-    assert ui_logic.labelled(fields, EXCHANGE, SPEC, "zh", {"reason": "理由"}) == expected
+    assert ui_logic.labelled(fields, EXCHANGE, RETURN, "zh", {"action": "操作"}) == expected
+
+
+@pytest.mark.parametrize("fields, prefix, expected", [
+    ({"form.copies": "数值超出范围 / Must be ...", "materials.x": "请补交 / add"}, "form.",
+     {"copies": "须在 1–5 之间"}),
+    ({"building": "必填项，请填写 / Missing data for required field."}, "",
+     {"building": "必填项，请填写"}),
+])
+def test_field_errors(fields, prefix, expected):
+    assert ui_logic.field_errors(fields, SCHEMA, "zh", prefix) == expected
+
+
+def test_material_labels_and_what_a_return_asked_for():
+    assert ui_logic.material_labels(RETURN, EXCHANGE, "zh") == {
+        "missing": {"application_form": "交流生申请表", "transcript": "成绩单",
+                    "language": "外语水平证明"},
+        "correct": {"application_form": "交流生申请表", "transcript": "成绩单",
+                    "language": "外语水平证明"}}
+    assert ui_logic.material_labels(SCHEMA, EXCHANGE, "zh") == {}
+    case = {"notices": [{"kind": "return", "missing": ["transcript"], "correct": {}},
+                        {"kind": "refusal"},
+                        {"kind": "return", "missing": ["language"],
+                         "correct": {"application_form": "未签名"}}]}
+    assert ui_logic.asked_for(case) == ["language", "application_form"]
+    assert ui_logic.asked_for({"notices": []}) == []
 
 
 # ---- deadlines and notifications ----------------------------------------------------------------
@@ -208,29 +195,28 @@ def test_queue_order_green_first_then_deadline():
         "green", "soon", "late", "unknown"]
 
 
-@pytest.mark.parametrize("role, post, delegated, allowed, shown", [
-    ("b_post", "A", (), ["accept", "reject", "return", "withdraw"], ["accept", "return"]),
-    ("b_post", "A", ("x.item",), ["approve", "reject", "withdraw"], ["approve", "reject"]),
-    ("b_post", "B", (), ["approve", "reject"], ["approve", "reject"]),
-    ("a_post", "A", (), ["approve", "reject", "withdraw"], ["approve", "reject"]),
-    ("b_post", "A", (), ["complete", "withdraw"], ["complete"]),
-    ("a_post", "A", (), ["resubmit", "withdraw"], []),
+@pytest.mark.parametrize("allowed, kind, quick, more", [
+    (["accept", "return", "reject", "expedite"], "application", ["accept"],
+     ["return", "reject", "expedite"]),
+    (["approve", "reject"], "application", ["approve"], ["reject"]),
+    (["complete", "committee_decision"], "application", ["complete"], ["committee_decision"]),
+    (["complete", "reject"], "consultation", [], ["reject"]),      # the answer is written
+    (["withdraw", "resubmit"], "application", [], ["withdraw", "resubmit"]),
+    ([], "application", [], []),
 ])
-def test_staff_actions(role, post, delegated, allowed, shown):
-    case = {"allowed_actions": allowed, "post": post, "item_code": "x.item"}
-    assert ui_logic.staff_actions(case, role, delegated) == shown
+def test_quick_actions_are_the_departments_list_for_this_user(allowed, kind, quick, more):
+    case = {"allowed_actions": allowed, "item_code": "x.item"}
+    assert ui_logic.quick_actions(case, {"kind": kind}) == quick
+    assert ui_logic.more_actions(case) == more
 
 
-@pytest.mark.parametrize("posted, reason, notice", [
-    ([("missing", "transcript"), ("correct_application_form", " 未签名 "),
-      ("deadline", "2026-03-09"), ("reason", " 请补齐 ")],
-     "请补齐", {"missing": ["transcript"], "correct": {"application_form": "未签名"},
-              "deadline": "2026-03-09"}),
-    ([("missing", "not_a_material"), ("correct_transcript", "   "), ("reason", "x")],
-     "x", {"missing": [], "correct": {}, "deadline": None}),
-])
-def test_return_notice(posted, reason, notice):
-    assert ui_logic.return_notice(EXCHANGE, MultiDict(posted)) == (reason, notice)
+def test_cases_waiting_for_the_committee():
+    cases = [{"id": "1", "waiting_for": {"role": "committee", "department": "aid"}},
+             {"id": "2", "waiting_for": {"role": "a_post", "department": "aid"}},
+             {"id": "3", "waiting_for": None},
+             {"id": "4", "waiting_for": {"role": "committee", "department": "league"}},
+             {"id": "5"}]
+    assert [c["id"] for c in ui_logic.waiting_for_committee(cases, "aid")] == ["1"]
 
 
 # ---- due soon (the SLA's at-risk list) ----------------------------------------------------------
