@@ -336,7 +336,7 @@ MESSAGES = {
                           "One notice: tick what is missing and say what to correct in each "
                           "material; the student sees it all at once."),
     "nav.committee": ("评审委员会", "Review committee"),
-    "committee.title": ("{dept}评审委员会 · 待评审事项", "{dept} review committee · to decide"),
+    "committee.title": ("{name} · 待评审事项", "{name} · cases to decide"),
     "committee.intro": ("以下事项正等待本委员会评审决定：打开事项，填写评审结果后提交。",
                         "These cases wait for the committee's decision: open one, record the "
                         "decision and submit it."),

@@ -24,6 +24,7 @@ from werkzeug.exceptions import BadRequest, HTTPException
 
 from osac_shared.auth import A_POST, B_POST, COMMITTEE, DESK, DIRECTOR, STUDENT
 from osac_shared.clock import system_now
+from osac_shared.demo import COMMITTEES
 from osac_shared.errors import DomainError
 from osac_shared.registry import DEPARTMENTS
 
@@ -131,7 +132,22 @@ def nav():
 def template_helpers():
     return {"_": _, "lang": lang(), "i18n": i18n, "user": current_user(), "csrf": csrf_token,
             "lang_url": lang_url, "window_name": window_name, "pick": pick,
-            "when": i18n.when, "dept": lambda code: i18n.department(code, lang())}
+            "when": i18n.when, "dept": lambda code: i18n.department(code, lang()),
+            "role_of": role_of, "committee_name": committee_name}
+
+
+def role_of(user):
+    """What the header calls the user's role (a department's committee by its own name)."""
+    if user.role == COMMITTEE and user.department:
+        return committee_name(user.department)
+    return i18n.role(user.role, lang())
+
+
+def committee_name(department):
+    """A department's review committee, e.g. 资助评审委员会 / Aid review committee."""
+    zh, en = COMMITTEES.get(department, (i18n.department(department, "zh") + "评审委员会",
+                                         i18n.department(department, "en") + " committee"))
+    return en if lang() == "en" else zh
 
 
 @bp.app_template_filter("dept")

@@ -445,22 +445,23 @@ def _post_value(prop, path, value, out):
 
 # ---- showing data to people ----------------------------------------------------------------
 def readable(schema, data, lang="zh"):
-    """[(label, text)] for the fields of ``data`` the schema knows, in its order; keys it does
-    not know are shown as they are at the end (an older case's form)."""
+    """[(label, text or [text])] for the fields of ``data`` in the schema's order (a list of
+    objects: one text per row). A form the schema does not describe (no schema) is shown
+    with its own keys; keys a department adds beside the form are not shown."""
     out = []
     props = (schema or {}).get("properties") or {}
     for key, prop in props.items():
         if key in (data or {}) and data[key] not in (None, "", [], {}):
             out.append((title(prop, key, lang), show(prop, data[key], lang)))
-    for key, value in (data or {}).items():
-        if key not in props and value not in (None, "", [], {}):
-            out.append((key, show({}, value, lang)))
+    if not props:
+        out += [(key, show({}, value, lang)) for key, value in (data or {}).items()
+                if value not in (None, "", [], {})]
     return out
 
 
 def show(prop, value, lang="zh"):
     """One value as text: choices by their labels, yes/no, times in Beijing time, lists
-    joined, rows as "label value" pairs."""
+    joined; a list of objects as one "label value, label value" text per row."""
     sep = i18n.t("sep", lang)
     widget = widget_of(prop) if prop else None
     if isinstance(value, bool):
@@ -474,10 +475,10 @@ def show(prop, value, lang="zh"):
     if isinstance(value, list):
         items = (prop or {}).get("items") or {}
         if value and all(isinstance(v, dict) for v in value):
-            return "；".join(" ".join(f"{a} {b}" for a, b in readable(items, v, lang))
-                            for v in value) if lang != "en" else "; ".join(
-                ", ".join(f"{a} {b}" for a, b in readable(items, v, lang)) for v in value)
-        return sep.join(show(items, v, lang) for v in value)
+            comma = "，" if lang != "en" else ", "
+            return [comma.join(f"{a} {b}" for a, b in readable(items, v, lang))
+                    for v in value]
+        return sep.join(str(show(items, v, lang)) for v in value)
     if isinstance(value, dict):
         return sep.join(f"{a}{i18n.t('colon', lang)}{b}" for a, b in readable(prop, value, lang))
     return str(value)

@@ -192,7 +192,7 @@ def case_action(case_id, action):
     return redirect(safe_next(request.form.get("next"), url_for("ui.case", case_id=case_id)))
 
 
-def call_and_back(case_id, service, method, args, done, **kwargs):
+def write(case_id, service, method, args, done, **kwargs):
     """Call a write; on success flash ``done`` and go back (PRG); on refusal show the case page
     again with the reason and the input kept."""
     try:
@@ -210,7 +210,7 @@ def call_and_back(case_id, service, method, args, done, **kwargs):
 def rate(case_id):
     department_of_case(case_id)
     satisfied = request.form.get("satisfied") == "1"
-    return call_and_back(case_id, "hall", "rate_case", (case_id, satisfied,
+    return write(case_id, "hall", "rate_case", (case_id, satisfied,
                                                   request.form.get("comment", "")[:1000]),
                    _("case.rated"))
 
@@ -218,7 +218,7 @@ def rate(case_id):
 @bp.post("/cases/<case_id>/complain-overdue")
 @login_required(STUDENT)
 def complain_overdue(case_id):
-    return call_and_back(case_id, "logistics", "complain_overdue",
+    return write(case_id, "logistics", "complain_overdue",
                    (case_id, request.form.get("text", "").strip()[:2000]),
                    lambda c: _("case.complained", id=c["id"]))
 

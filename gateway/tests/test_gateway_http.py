@@ -295,3 +295,12 @@ def test_my_cases_for_student_staff_and_director(url, login, student, staff):
     director = login(url, "director").get(url + "/api/me/cases", params={"per_page": 100},
                                           timeout=15).json()
     assert set(mine) <= {c["id"] for c in director["cases"]}
+
+
+def test_a_department_committee_lists_its_own_department(url, login):
+    """aid's review committee reads aid's cases (not every department's, which it may not)."""
+    committee = login(url, "aid_committee")
+    r = committee.get(url + "/api/me/cases", params={"per_page": 100}, timeout=15)
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["unavailable"] == [] and all(c["id"].startswith("aid-") for c in body["cases"])

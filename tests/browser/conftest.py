@@ -1,5 +1,7 @@
-"""The browser suite's fixtures: the platform really running (three departments, SLA, the hall
-and the gateway) on real RabbitMQ and PostgreSQL, and Debian's Chromium driven by Playwright.
+"""The browser suite's fixtures: the platform really running (every department, the SLA, the
+hall and the gateway, demo data seeded, as ``make run`` starts it) on real RabbitMQ and
+PostgreSQL, and Debian's Chromium driven by Playwright. One platform for the whole package:
+two at once would exhaust PostgreSQL's connections on a shared machine.
 
 Chromium is the system one (``/usr/bin/chromium``); Playwright never downloads a browser.
 The platform clock is fixed on a working Monday morning so deadlines are the same every run.
@@ -11,13 +13,14 @@ from datetime import datetime
 import pytest
 
 from osac_shared.clock import TZ
+from osac_shared.registry import SERVICES as ALL_SERVICES
 from osac_shared.testing import ARTIFACTS, platforms
 
 CHROMIUM = os.environ.get("OSAC_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                  "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
-SERVICES = ["academic", "logistics", "sla", "hall"]
+SERVICES = list(ALL_SERVICES)
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=TZ)
 PHONE = {"width": 375, "height": 812}
 SCREENSHOTS = os.path.join(ARTIFACTS, "screenshots")
@@ -29,7 +32,8 @@ def hall(tmp_path_factory):
     clock = tmp_path_factory.mktemp("ui-clock") / "now"
     clock.write_text(NOW.isoformat())
     with platforms() as start:
-        yield start(SERVICES, gateway=True, clock_file=str(clock))
+        yield start(SERVICES, gateway=True, clock_file=str(clock), tag="browser",
+                    extra_env={"SEED_DEMO": "1"})
 
 
 @pytest.fixture(scope="package")

@@ -9,6 +9,8 @@ import requests
 
 from osac_shared.testing import ACTORS, staff
 
+from .page_forms import catalogue, fill
+
 pytestmark = pytest.mark.browser
 
 EXCHANGE = "academic.exchange"        # mandatory: application form and transcript
@@ -24,10 +26,24 @@ def wait_for(fetch, ok, timeout=15, interval=0.4):
         time.sleep(interval)
 
 
+def mandatory(item):
+    return [m["code"] for m in item["materials"] if m.get("mandatory", True)]
+
+
 def new_exchange_case(hall, key):
+    """An exchange application as the student files it: the catalogue's example form and
+    every mandatory material."""
+    item = catalogue(hall.gateway_url)[EXCHANGE]
     with hall.rpc(ACTORS["student"]) as rpc:
-        return rpc.academic.submit_case(EXCHANGE, ["application_form", "transcript"],
-                                        {"details": "去台湾交流一学期"}, key)["id"]
+        return rpc.academic.submit_case(EXCHANGE, mandatory(item),
+                                        item["form_schema"]["examples"][0], key)["id"]
+
+
+def first_text_field(schema):
+    """A required free-text field of the form (the one a student could leave blank)."""
+    return next(k for k in schema["required"] if schema["properties"][k].get("type") ==
+                "string" and "enum" not in schema["properties"][k] and
+                "format" not in schema["properties"][k])
 
 
 def no_horizontal_scroll(page):
@@ -35,9 +51,16 @@ def no_horizontal_scroll(page):
 
 
 # (a) ----------------------------------------------------------------------------------------
-def test_missing_materials_are_told_once_in_one_checklist(open_as, url):
+def test_missing_materials_and_form_errors_are_told_once_in_one_checklist(open_as, url):
+    item = catalogue(url)[EXCHANGE]
+    schema = item["form_schema"]
+    example = schema["examples"][0]
+    blank = first_text_field(schema)
+    title = schema["properties"][blank]["title"]
     page = open_as("2026000001", f"/ui/apply/{EXCHANGE}")
-    page.fill("#f-details", "申请去台湾交流一学期")
+    form = page.locator("main form.card")
+    fill(form, schema, example)
+    page.fill(f"#f-{blank}", "   ")                               # only spaces: missing
     page.check("#m-language_certificate")                       # the optional one only
     with page.expect_response(lambda r: r.request.method == "POST") as answer:
         page.click("main form button[type=submit]")
@@ -45,66 +68,108 @@ def test_missing_materials_are_told_once_in_one_checklist(open_as, url):
     problems = page.locator("#problems")
     assert problems.get_attribute("role") == "alert"
     items = problems.locator("li")
-    assert items.count() == 2                         # both mandatory materials, at once
+    assert items.count() == 3               # both mandatory materials and the form, at once
     text = problems.inner_text()
-    assert "交流生申请表" in text and "成绩单" in text
+    assert "交流生申请表" in text and "成绩单" in text and title in text
     assert page.evaluate("document.activeElement.id") == "problems"   # read out first
-    # the student's input is kept; the missing ones are marked on the form itself
-    assert page.input_value("#f-details") == "申请去台湾交流一学期"
+    # the mistake is said next to the field, in Chinese; the student's input is kept
+    assert page.get_attribute(f"#f-{blank}", "aria-invalid") == "true"
+    assert "必填" in page.inner_text(f"#f-{blank}-err")
+    assert f"f-{blank}-err" in page.get_attribute(f"#f-{blank}", "aria-describedby")
+    kept = next(k for k in schema["properties"] if k != blank and isinstance(example.get(k),
+                                                                              str)
+                and "enum" not in schema["properties"][k] and
+                "format" not in schema["properties"][k])
+    assert page.input_value(f"#f-{kept}") == example[kept]
     assert page.is_checked("#m-language_certificate")
     assert page.get_attribute("#m-transcript", "aria-invalid") == "true"
+    problems.locator("a").nth(0).click()                        # the list links to the field
     page.check("#m-application_form")
     page.check("#m-transcript")
+    page.fill(f"#f-{blank}", example[blank])
     page.click("main form button[type=submit]")
     page.wait_for_url(f"{url}/ui/cases/academic-*")
-    assert "已提交" in page.inner_text(".flash")
+    told = page.inner_text(".flash")
+    assert "已提交" in told and "承诺办结时间" in told
     assert "已提交" in page.inner_text("main .badge")
+    assert "等待B岗受理" in page.inner_text("#waiting-for")
 
 
 # (b) ----------------------------------------------------------------------------------------
+def buttons(page):
+    forms = page.locator("#actions form[data-action]")
+    return sorted(forms.nth(i).get_attribute("data-action") for i in range(forms.count()))
+
+
+def unfold(page, action):
+    """Open the folded form of a secondary action (return, reject, ...)."""
+    page.click(f"#act-{action}-more > summary")
+
+
 def test_return_resubmit_approve_complete_rate(open_as, url, hall):
     case_id = new_exchange_case(hall, "ui-flow-b")
     case_path = f"/ui/cases/{case_id}"
 
     clerk = open_as("academic_b", "/ui/window")
+    clerk.on("dialog", lambda dialog: dialog.accept())
     assert case_id in clerk.inner_text("main")
     clerk.goto(url + case_path)
-    clerk.fill("#correct-transcript", "成绩单未盖教务处公章")
-    clerk.fill("#deadline", "2026-03-09")
-    clerk.fill("#return-reason", "请补盖公章后重新提交")
-    clerk.click("form:has(input[name=action][value=return]) button[type=submit]")
+    # the buttons are the case's next actions for this B post: no approval or refusal of an
+    # A-post item (not delegated)
+    assert buttons(clerk) == ["accept", "return"]
+    assert "等待B岗受理" in clerk.inner_text("#waiting-for")
+    # the return, sent without its reason: said next to the field, the ticks kept
+    unfold(clerk, "return")
+    clerk.check("#a-return-missing-transcript")
+    with clerk.expect_response(lambda r: r.request.method == "POST") as answer:
+        clerk.click("#act-return button[type=submit]")
+    assert answer.value.status == 422
+    assert "必填" in clerk.inner_text("#a-return-reason-err")
+    assert clerk.get_attribute("#a-return-reason", "aria-invalid") == "true"
+    assert clerk.is_visible("#act-return")                      # still open, for fixing
+    assert clerk.is_checked("#a-return-missing-transcript")
+    clerk.uncheck("#a-return-missing-transcript")
+    # per material: what is missing or to correct; a deadline; a reason
+    clerk.fill("#a-return-correct-transcript", "成绩单未盖教务处公章")
+    clerk.fill("#a-return-deadline", "2026-03-09")
+    clerk.fill("#a-return-reason", "请补盖公章后重新提交")
+    clerk.click("#act-return button[type=submit]")
     assert "退回补正" in clerk.inner_text(".flash")
 
     student = open_as("2026000001", case_path)
     notice = student.locator(".notice-box").inner_text()
     assert "成绩单：成绩单未盖教务处公章" in notice and "2026-03-09" in notice
-    student.check("#r-transcript")
-    student.click("form:has(#r-transcript) button[type=submit]")
+    assert "等待学生补正" in student.inner_text("#waiting-for")
+    assert buttons(student) == ["resubmit", "withdraw"]
+    assert "需补正" in student.inner_text("label[for=a-resubmit-materials-transcript]")
+    student.check("#a-resubmit-materials-transcript")
+    student.click("#act-resubmit button[type=submit]")
     assert "已重新提交" in student.inner_text(".flash")
 
     # a second return for something the first notice never named is refused, clearly
     clerk.goto(url + case_path)
-    clerk.check("#miss-application_form")
-    clerk.fill("#return-reason", "申请表未签名")
+    unfold(clerk, "return")
+    clerk.check("#a-return-missing-application_form")
+    clerk.fill("#a-return-reason", "申请表未签名")
     with clerk.expect_response(lambda r: r.request.method == "POST") as answer:
-        clerk.click("form:has(input[name=action][value=return]) button[type=submit]")
+        clerk.click("#act-return button[type=submit]")
     assert answer.value.status == 409
     refused = clerk.locator("#problems").inner_text()
     assert "违反一次性告知" in refused and "交流生申请表" in refused
-    assert clerk.is_checked("#miss-application_form")          # the clerk's input is kept
+    assert clerk.is_checked("#a-return-missing-application_form")   # the input is kept
 
     clerk.goto(url + "/ui/window")
-    clerk.click(f"form[action='/ui/cases/{case_id}/act']:has(input[value=accept]) button")
+    clerk.click(f"form[action='/ui/cases/{case_id}/actions/accept'] button")
     assert "受理" in clerk.inner_text(".flash")
 
     teacher = open_as("academic_a", "/ui/approvals")
     for action, done in (("approve", "审批通过"), ("complete", "办结")):
-        teacher.click(f"form[action='/ui/cases/{case_id}/act']:has(input[value={action}]) "
-                      f"button")
+        teacher.click(f"form[action='/ui/cases/{case_id}/actions/{action}'] button")
         assert done in teacher.inner_text(".flash")
 
     student.goto(url + case_path)
     assert "已办结" in student.inner_text("main .badge")
+    assert buttons(student) == [] and student.locator("#waiting-for").count() == 0
     timeline = student.locator(".timeline").inner_text()
     for step in ("提交申请", "退回补正", "补正重交", "受理", "审批通过", "办结"):
         assert step in timeline
@@ -148,10 +213,14 @@ def test_phone_screenshots_and_degradation(open_as, url, hall, screenshots):
     guide = open_as(None, "/ui/guide")
     assert guide.title().startswith("办事指南")
     assert guide.locator("article.item").count() >= 3
-    # departments not started in this suite are named, the rest of the page still works
-    assert "以下部门暂时无法访问" in guide.inner_text("main") and "学生资助" in \
-        guide.inner_text("main")
+    guide.goto(url + "/ui/guide?q=报修")
     assert "如现在提交，预计" in guide.inner_text("main")
+    # each item's example form, collapsed, with the form's labels and the choices' names
+    example = guide.locator(f"[id='item-{REPAIR}'] details.example")
+    assert example.get_attribute("open") is None
+    example.locator("summary").click()
+    shown = example.inner_text()
+    assert "宿舍楼栋" in shown and "building" not in shown
     assert no_horizontal_scroll(guide)
     guide.screenshot(path=os.path.join(screenshots, "guide-375.png"), full_page=True)
 
@@ -162,6 +231,16 @@ def test_phone_screenshots_and_degradation(open_as, url, hall, screenshots):
              lambda text: "期限计算中" not in text)
     assert "剩余时间" in mine.inner_text("main")
     assert no_horizontal_scroll(mine)
+    # a department that is down is named; the rest of the page still works
+    hall.processes["aid"].stop()
+    try:
+        mine.reload()
+        text = mine.inner_text("main")
+        assert "以下部门暂时无法访问" in text and "学生资助" in text
+        assert mine.locator("article.case").count() >= 1
+    finally:
+        hall.start_service("aid")
+    mine.reload()
     mine.screenshot(path=os.path.join(screenshots, "my-affairs-375.png"), full_page=True)
 
     # English on request, remembered by a cookie
@@ -229,8 +308,7 @@ def test_services_down_show_as_unavailable_parts_never_error_pages(url, hall):
         rpc.academic.act(case_id, "accept")                   # into the A post's queue too
     hall.processes["hall"].stop()
     hall.processes["sla"].stop()
-    pages = {"2026000001": ["/ui/my", f"/ui/cases/{case_id}", "/ui/notifications",
-                            "/ui/guide"],
+    pages = {"2026000001": ["/ui/my", f"/ui/cases/{case_id}", "/ui/notifications"],
              "academic_b": ["/ui/window", f"/ui/cases/{case_id}", "/ui/due-soon"],
              "academic_a": ["/ui/approvals", "/ui/due-soon"],
              "desk": ["/ui/desk"],

@@ -211,13 +211,16 @@ def test_explain(path, message, lang, said):
 def test_readable_uses_labels_not_keys():
     data = {"building": "A3", "facility": "water", "anonymous": True, "kinds": ["a", "b"],
             "at": "2026-03-02T02:00:00+00:00", "period": {"start": "2026-03-02"},
-            "old_key": "kept"}
+            "total_cents": 850}                           # added by the department: not shown
     assert ui_forms.readable(FORM, data, "zh") == [
         ("宿舍楼栋", "A3"), ("设施类别", "水路"), ("时间", "2026-03-02 10:00"), ("匿名", "是"),
-        ("类别", "a、b"), ("期间", "开始：2026-03-02"), ("old_key", "kept")]
+        ("类别", "a、b"), ("期间", "开始：2026-03-02")]
     rows = ui_forms.readable(TOP_UP, {"payer": "1班", "entries": [
-        {"student_id": "2026000002", "amount_cents": 500}]}, "zh")
-    assert rows == [("缴款单位", "1班"), ("充值名单", "学号 2026000002 金额（分） 500")]
+        {"student_id": "2026000002", "amount_cents": 500},
+        {"student_id": "2026000003", "amount_cents": 50}]}, "zh")
+    assert rows == [("缴款单位", "1班"), ("充值名单", ["学号 2026000002，金额（分） 500",
+                                                   "学号 2026000003，金额（分） 50"])]
+    assert ui_forms.readable({}, {"details": "旧表单"}) == [("details", "旧表单")]  # no schema
 
 
 def test_as_posted_then_parse_gives_the_data_back():
@@ -277,8 +280,8 @@ def test_an_example_typed_into_the_page_reaches_the_department_as_itself(svc, co
     loaded, problems = forms.load(svc.FORMS[code], sent)
     assert problems == {}, problems
     assert loaded == forms.load(svc.FORMS[code], example)[0]
-    assert all(label != key for (label, _t), key in zip(ui_forms.readable(schema, example),
-                                                        example) if key in schema["properties"])
+    shown = ui_forms.readable(schema, example)          # the guide's example: labels, not keys
+    assert shown and all(label not in schema["properties"] for label, _text in shown)
 
 
 REPAIR = SimpleNamespace(materials=(Material("photo", "故障照片", "Photo", False),

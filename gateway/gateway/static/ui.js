@@ -14,8 +14,7 @@
     }
   });
 
-  function renumber(row, from, to, legend) {
-    var path = row.parentNode.getAttribute("data-rows");
+  function renumber(row, path, from, to, legend) {
     var oldName = path + "." + from + ".";
     var newName = path + "." + to + ".";
     var oldId = "-" + from + "-";
@@ -58,7 +57,8 @@
       var last = rows[rows.length - 1];
       var copy = last.cloneNode(true);
       var from = parseInt(last.getAttribute("data-row"), 10);
-      renumber(copy, from, from + 1, list.getAttribute("data-legend"));
+      renumber(copy, list.getAttribute("data-rows"), from, from + 1,
+               list.getAttribute("data-legend"));
       last.parentNode.insertBefore(copy, last.nextSibling);
       var first = copy.querySelector("input, select, textarea");
       if (first) { first.focus(); }
