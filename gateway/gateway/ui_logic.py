@@ -311,9 +311,10 @@ def quick_actions(case, item=None):
             and not (a == "complete" and kind == "consultation")]
 
 
-def more_actions(case):
+def more_actions(case, item=None):
     """The user's other actions on ``case`` (they need input: taken on the case page)."""
-    return [a for a in case.get("allowed_actions") or () if a not in QUICK]
+    quick = quick_actions(case, item)
+    return [a for a in case.get("allowed_actions") or () if a not in quick]
 
 
 def waiting_for_committee(cases, department):

@@ -73,7 +73,8 @@ def window():
     kinds = {i["code"]: i for i in items}
     actions = {c["id"]: ui_logic.quick_actions(c, kinds.get(c["item_code"]))
                for b in lists.values() for c in b["cases"]}
-    more = {c["id"]: ui_logic.more_actions(c) for b in lists.values() for c in b["cases"]}
+    more = {c["id"]: ui_logic.more_actions(c, kinds.get(c["item_code"]))
+            for b in lists.values() for c in b["cases"]}
     b_posts = db().scalars(select(accounts.User.username).where(
         accounts.User.role == B_POST, accounts.User.department == user.department)).all()
     open_ids = [c["id"] for b in lists.values() for c in b["cases"]
@@ -117,7 +118,8 @@ def approvals():
     return render("approvals.html", cases=cases, deadlines=deadlines, left=left,
                   actions={c["id"]: ui_logic.quick_actions(c, items.get(c["item_code"]))
                            for c in cases},
-                  more={c["id"]: ui_logic.more_actions(c) for c in cases},
+                  more={c["id"]: ui_logic.more_actions(c, items.get(c["item_code"]))
+                        for c in cases},
                   page=page, pages=max(1, -(-total // PER_PAGE)), total=total,
                   queue_down="queue" in failed, sla_down=sla_down,
                   can_delegate=delegation_rows is not None, delegated=delegated,

@@ -106,7 +106,7 @@ def unfold(page, action):
     page.click(f"#act-{action}-more > summary")
 
 
-def test_return_resubmit_approve_complete_rate(open_as, url, hall):
+def test_return_resubmit_approve_complete_rate(open_as, url, hall, screenshots):
     case_id = new_exchange_case(hall, "ui-flow-b")
     case_path = f"/ui/cases/{case_id}"
 
@@ -133,6 +133,8 @@ def test_return_resubmit_approve_complete_rate(open_as, url, hall):
     clerk.fill("#a-return-correct-transcript", "成绩单未盖教务处公章")
     clerk.fill("#a-return-deadline", "2026-03-09")
     clerk.fill("#a-return-reason", "请补盖公章后重新提交")
+    assert no_horizontal_scroll(clerk)
+    clerk.screenshot(path=os.path.join(screenshots, "case-staff-375.png"), full_page=True)
     clerk.click("#act-return button[type=submit]")
     assert "退回补正" in clerk.inner_text(".flash")
 
@@ -142,6 +144,15 @@ def test_return_resubmit_approve_complete_rate(open_as, url, hall):
     assert "等待学生补正" in student.inner_text("#waiting-for")
     assert buttons(student) == ["resubmit", "withdraw"]
     assert "需补正" in student.inner_text("label[for=a-resubmit-materials-transcript]")
+    student.check("#a-resubmit-materials-transcript")
+    student.screenshot(path=os.path.join(screenshots, "case-returned-375.png"), full_page=True)
+    # the same page in English: the actions' and fields' own English labels
+    student.goto(url + case_path + "?lang=en")
+    assert "Resubmit with the corrections" in student.inner_text("#actions")
+    assert "Waiting for the student" in student.inner_text("#waiting-for")
+    student.screenshot(path=os.path.join(screenshots, "case-returned-375-en.png"),
+                       full_page=True)
+    student.goto(url + case_path + "?lang=zh")
     student.check("#a-resubmit-materials-transcript")
     student.click("#act-resubmit button[type=submit]")
     assert "已重新提交" in student.inner_text(".flash")

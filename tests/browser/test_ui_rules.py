@@ -200,14 +200,14 @@ def test_queue_order_green_first_then_deadline():
      ["return", "reject", "expedite"]),
     (["approve", "reject"], "application", ["approve"], ["reject"]),
     (["complete", "committee_decision"], "application", ["complete"], ["committee_decision"]),
-    (["complete", "reject"], "consultation", [], ["reject"]),      # the answer is written
+    (["complete", "reject"], "consultation", [], ["complete", "reject"]),   # answer written
     (["withdraw", "resubmit"], "application", [], ["withdraw", "resubmit"]),
     ([], "application", [], []),
 ])
 def test_quick_actions_are_the_departments_list_for_this_user(allowed, kind, quick, more):
     case = {"allowed_actions": allowed, "item_code": "x.item"}
     assert ui_logic.quick_actions(case, {"kind": kind}) == quick
-    assert ui_logic.more_actions(case) == more
+    assert ui_logic.more_actions(case, {"kind": kind}) == more
 
 
 def test_cases_waiting_for_the_committee():
