@@ -3,7 +3,7 @@ the campus card ledger (top-up, transfer, group top-up) and card services (apply
 from nameko.rpc import rpc
 
 from osac_shared.auth import STUDENT, is_staff_of, require_actor, require_read
-from osac_shared.cases import read_case
+from osac_shared.cases import authorize_action, read_case
 from osac_shared.contracts import make_event
 from osac_shared.errors import DomainError, forbidden, not_found, validation_failed
 from osac_shared.service import CaseService
@@ -80,7 +80,10 @@ class CampusItService(CaseService):
                 "label_en": f"{problem.message_en} (return it for correction, or reject it)"}
 
     def refusal(self, case, item, action):
+        """Why ``action`` is not offered: the card's own reason, once the actor may complete
+        at all."""
         if action == "complete" and case.status == "processing":
+            authorize_action(self.actor, case, item, action, self.delegated_items())
             problem = self._completion_problem(case, item)
             if problem is not None:
                 return problem

@@ -335,6 +335,11 @@ def test_complete_is_offered_only_while_the_card_fits(plat):
         with pytest.raises(DomainError) as err:
             rpc.campus_it.perform(case["id"], "complete", {})
         assert err.value.code == "report_loss_first" and err.value.status == 409
+    with plat.rpc(LOST) as rpc:                     # the student is told she may not
+        with pytest.raises(DomainError) as err:
+            rpc.campus_it.perform(case["id"], "complete", {})
+        assert err.value.status == 403
+    with plat.rpc(B) as rpc:
         done = rpc.campus_it.perform(case["id"], "reject", {"reason": "原卡已找回并解冻，无需补办"})
     assert done["status"] == "rejected"
 

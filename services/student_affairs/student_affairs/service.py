@@ -4,6 +4,7 @@ from nameko.exceptions import RpcTimeout, UnknownService
 from nameko.rpc import RpcProxy, rpc
 from sqlalchemy import select
 
+from osac_shared import cases as engine
 from osac_shared.auth import require_actor
 from osac_shared.cases import Case
 from osac_shared.contracts import make_event
@@ -128,12 +129,16 @@ class StudentAffairsService(CaseService):
                        security_case_id=security_id, security_status=state)
 
     def refusal(self, case, item, action):
+        """Why ``action`` is not offered: the department's own reason (Security's approval,
+        a full room) once the actor may take it at all."""
+        if action in ("approve", "complete"):
+            engine.authorize_action(self.actor, case, item, action, self.delegated_items())
         if item.code == ACTIVITY and action == "approve" and case.status == "accepted":
             problem = self._activity_gate(case)
             if problem is not None:
                 return problem
         if item.code == BED and action in ("approve", "complete") and \
-                not beds.has_free_bed(self.db, case.form["building"], case.form["room"]):
+                case.status in ("accepted", "processing") and not beds.has_free_bed(self.db, case.form["building"], case.form["room"]):
             return DomainError("no_free_bed", "所申请房间已住满，没有空床位，请不予办理或退回",
                                "The room asked for is full; reject or return the application",
                                {"form.room": "该房间没有空床位 / no free bed in this room"}, 409)

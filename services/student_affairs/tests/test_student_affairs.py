@@ -262,6 +262,9 @@ def test_group_activity_is_final_only_after_security_approves(plat):
         with pytest.raises(DomainError) as err:          # an A-post item, not delegated
             rpc.student_affairs.act(case["id"], "approve")
         assert err.value.status == 403
+        with pytest.raises(DomainError) as err:          # whatever Security says
+            rpc.student_affairs.perform(case["id"], "approve", {})
+        assert err.value.status == 403
     with plat.rpc(SA_A) as rpc:
         actions, waiting = offered(rpc, case["id"])      # Security's B post acts next
         assert "approve" not in actions and "reject" in actions
