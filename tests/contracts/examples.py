@@ -104,6 +104,13 @@ EXAMPLES = [ex for d in DEPARTMENTS for ex in department_examples(d)] + [
     E("gateway", "sla", "compute_deadline", ("2026-12-07T10:00:00+08:00", 3, "working_days"),
       actor=STUDENT, reads=("due_at", "flagged")),
     E("gateway", "sla", "health", reads=("status",)),
+    E("gateway", "sla", "promise", ({k: f"{{logistics_case.{k}}}" for k in (
+        "id", "item_code", "window", "department", "student_id", "limit", "post", "kind",
+        "green_channel", "submitted_at")},), actor=STUDENT, reads=("due_at", "flagged")),
+    E("gateway", "logistics", "perform", ("{logistics_case.id}", "approve", {"reason": ""}),
+      actor=b("logistics"), reads=("status", "next_actions", "waiting_for")),
+    E("gateway", "logistics", "perform", ("{logistics_case.id}", "fly", {}),
+      actor=b("logistics"), error="unknown_action"),
     E("benchmarks", "logistics", "ping"),                       # benchmarks/run.py
     # ---- gateway: money ----------------------------------------------------------------------
     E("gateway", "finance", "ledger", ("2026000001", 1, 20), actor=STUDENT,
