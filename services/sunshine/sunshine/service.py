@@ -7,7 +7,8 @@ from osac_shared import cases as engine
 from osac_shared import lifecycle
 from osac_shared.auth import A_POST, B_POST, DIRECTOR, STAFF, STUDENT, is_staff_of, \
     require_actor
-from osac_shared.errors import DomainError, forbidden
+from osac_shared import forms
+from osac_shared.errors import DomainError, forbidden, validation_failed
 from osac_shared.service import CaseService
 from osac_shared.steps import waiting
 
@@ -46,18 +47,28 @@ class SunshineService(CaseService):
 
     # ---- hooks ---------------------------------------------------------------------------
     def clean_form(self, item, form):
-        form = super().clean_form(item, form)
+        """The form and the related case it cites (checked with its department): every
+        problem in one notice; a department that cannot be reached is a 503 naming it."""
+        data, problems = forms.load(self.FORMS[item.code], form)
+        raw = data if data is not None else (form if isinstance(form, dict) else {})
         self.related = None
-        if form.get("related_case_id"):
-            try:
-                remote = self.departments.call(form["department"], "get_case",
-                                               form["related_case_id"])
-            except DomainError as err:
-                if err.code == "department_unavailable":
-                    raise
-                raise domain.related_case_problem()
-            self.related = domain.related_summary(remote)
-        return form
+        case_id, department = raw.get("related_case_id"), raw.get("department")
+        if case_id and isinstance(case_id, str) and not {
+                "form.related_case_id", "form.department"} & set(problems):
+            if case_id.split("-", 1)[0] != department:
+                problems["form.related_case_id"] = ("该事项不属于所选部门 / that case is not of "
+                                                    "the department you chose")
+            else:
+                try:
+                    self.related = domain.related_summary(
+                        self.departments.call(department, "get_case", case_id))
+                except DomainError as err:
+                    if err.code == "department_unavailable":
+                        raise
+                    problems.update(domain.related_case_problem().fields)
+        if problems:
+            raise validation_failed(problems)
+        return data
 
     def after_submit(self, session, case, item, now):
         due, flagged = calendar.due_at(case.submitted_at, item.limit.value, item.limit.unit,

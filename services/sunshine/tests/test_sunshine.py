@@ -237,6 +237,15 @@ def test_related_case_is_checked_with_its_department(plat):
         with pytest.raises(DomainError) as err:
             rpc.sunshine.submit_case(ITEM, [], dict(FORM, related_case_id=ticket["id"]))
         assert err.value.status == 422 and "form.related_case_id" in err.value.fields
+        with pytest.raises(DomainError) as err:              # one notice for everything
+            rpc.sunshine.submit_case(ITEM, [], dict(FORM, related_case_id=ticket["id"],
+                                                    text=" ", contact_phone="1"))
+        assert set(err.value.fields) == {"form.related_case_id", "form.text",
+                                         "form.contact_phone"}
+        with pytest.raises(DomainError) as err:
+            rpc.sunshine.submit_case(ITEM, [], dict(FORM, department="security", text="",
+                                                    related_case_id=ticket["id"]))
+        assert set(err.value.fields) == {"form.related_case_id", "form.text"}
 
 
 def test_department_down_is_named(plat):
