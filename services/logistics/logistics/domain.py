@@ -81,6 +81,14 @@ class FeedbackBody(Form):
         "label_en": "The findings and what was done (the student sees it)"})
 
 
+# what the JSON Schema of the complaint form adds to its fields: the ticket is required for a
+# complaint about an overdue repair (the department checks the rest at submission)
+COMPLAINT_RULES = [{"if": {"properties": {"topic": {"const": "overdue_repair"}},
+                           "required": ["topic"]},
+                    "then": {"required": ["repair_case_id"],
+                             "properties": {"repair_case_id": {"minLength": 1}}}}]
+
+
 def repair_due(submitted_at):
     return submitted_at + REPAIR_LIMIT
 

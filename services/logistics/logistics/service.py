@@ -38,6 +38,12 @@ class LogisticsService(CaseService):
     FORMS = {REPAIR_ITEM: domain.RepairForm, COMPLAINT_ITEM: domain.ComplaintForm}
     EXAMPLES = {REPAIR_ITEM: domain.repair_example(), COMPLAINT_ITEM: domain.complaint_example()}
 
+    def item_to_dict(self, item, now):
+        d = super().item_to_dict(item, now)
+        if item.code == COMPLAINT_ITEM:
+            d["form_schema"] = {**d["form_schema"], "allOf": domain.COMPLAINT_RULES}
+        return d
+
     # ---- hooks ---------------------------------------------------------------------------
     def clean_form(self, item, form):
         """The form and, for a complaint, its repair ticket: every problem in one notice."""

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
+from jsonschema import Draft202012Validator
 
 from osac_shared import forms
 from osac_shared.clock import TZ
@@ -92,6 +93,20 @@ def test_feedback_of(extra, reason, required, out):
 ])
 def test_complaint_form(form, bad):
     assert set(forms.load(domain.ComplaintForm, form)[1]) == bad
+
+
+@pytest.mark.parametrize("form, ok", [
+    (domain.complaint_example(), True),
+    ({"topic": "overdue_repair", "text": "两天了还没修好"}, False),
+    ({"topic": "overdue_repair", "repair_case_id": "", "text": "两天了还没修好"}, False),
+    ({"topic": "overdue_repair", "repair_case_id": TICKET, "text": "两天了还没修好"}, True),
+])
+def test_the_published_complaint_schema_needs_the_ticket_of_an_overdue_repair(form, ok):
+    service = LogisticsService()
+    schema = service.item_to_dict(service.ITEMS[domain.COMPLAINT_ITEM], T0)["form_schema"]
+    Draft202012Validator.check_schema(schema)
+    assert Draft202012Validator(schema).is_valid(form) is ok
+    assert (complaint_problems(form, repair(), ME, LATE) == {}) is ok    # as the department
 
 
 # ---- on the real platform ----------------------------------------------------------------

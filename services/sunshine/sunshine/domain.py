@@ -52,7 +52,8 @@ class ComplaintForm(Form):
 # ---- the steps' inputs ----------------------------------------------------------------------
 class AcceptBody(Form):
     """Accepting a complaint routes it to the department concerned."""
-    routed_to = fields.Str(load_default=None, validate=validate.OneOf(DEPARTMENTS), metadata={
+    routed_to = fields.Str(load_default=None, allow_none=False,
+                           validate=validate.OneOf(DEPARTMENTS), metadata={
         "label_zh": "转交部门（调查处理）", "label_en": "Route to (the department that "
         "investigates)", "choices_zh": DEPARTMENTS_ZH, "choices_en": DEPARTMENTS_EN,
         "help_zh": "不选则转交学生所选的涉及部门",
