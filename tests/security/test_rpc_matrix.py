@@ -156,6 +156,7 @@ def test_a_post_approval_needs_the_a_post_unless_delegated(call, kit):
                      for _ in range(2))
     for case in (first, second):
         call(b, d, "act", case, "accept")
+        call(b, d, "add_investigation_note", case, "已转后勤处核实")   # approval needs one
     assert outcome(call, b, d, "act", (first, "approve")) == "refused"
     assert outcome(call, actor_for("other_a", d), d, "delegate", (code, True)) == "refused"
     call(a, d, "delegate", code, True)
