@@ -221,3 +221,32 @@ def test_programme_table_shows_the_grant_tiers():
     assert programme_to_dict(P["hardship_subsidy"])["max_cents"] == 300000
     assert programme_to_dict(P["county_loan"])["max_cents"] == {"undergraduate": 1600000,
                                                                 "postgraduate": 2000000}
+
+
+def test_demo_seed_records_this_years_recognitions_once(tmp_path):
+    """Each demo student's ``hardship`` profile becomes aid's recognition for the year."""
+    from sqlalchemy import func, select
+    from sqlalchemy.orm import sessionmaker
+
+    from osac_shared import demo as people
+    from osac_shared.db import Base, make_engine, transaction
+
+    from aid import demo, recognitions
+    from aid.models import HardshipRecognition
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'aid.db'}")
+    Base.metadata.create_all(engine)
+    Session = sessionmaker(bind=engine)
+    now = at("2026-12-07T10:00")
+    for _ in range(2):
+        with transaction(Session) as session:
+            demo.seed(session, now)
+    with transaction(Session) as session:
+        count = session.scalar(select(func.count()).select_from(HardshipRecognition))
+        levels = {s.id: recognitions.level_of(session, s.id, "2026-2027")
+                  for s in people.STUDENTS}
+        assert recognitions.level_of(session, "2026000003", "2025-2026") is None
+    engine.dispose()
+    assert count == sum(s.hardship != "none" for s in people.STUDENTS)
+    assert levels["2026000003"] == "special" and levels["2026000002"] == "hard"
+    assert levels["2026000006"] == "general" and levels["2026000001"] is None
