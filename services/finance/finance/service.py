@@ -34,9 +34,14 @@ def refund_cents(case):
     return form.get("amount_cents")
 
 
+def refund_reason_zh(case):
+    reason = (case.form or {}).get("reason", "")
+    return domain.REFUND_REASONS_ZH.get(reason, reason)     # older cases: free text
+
+
 class FinanceService(CaseService):
-    """Boundary: the CaseService RPCs (catalogue, submit_case, get_case, list_cases, act,
-    expedite, health, ping) plus ``ledger``, ``arrears``, ``charge`` and ``pay``; the event handler
+    """Boundary: the CaseService RPCs (catalogue, submit_case, get_case, list_cases, perform,
+    act, expedite, delegate, delegations, form_fields, health, ping) plus ``ledger``, ``arrears``, ``charge`` and ``pay``; the event handler
     ``on_aid_awarded`` (aid.awarded -> an aid_disbursement entry, once per event) and
     ``on_<department>_fee_requested`` for the departments in ``FEE_SOURCES`` (fee.requested -> a
     charge, once per fee reference).
@@ -123,7 +128,7 @@ class FinanceService(CaseService):
             return
         if item.code == REFUND:
             entry = books.add(session, case.student_id, domain.REFUND, refund_cents(case),
-                              f"退费：{domain.REFUND_REASONS_ZH[case.form['reason']]}",
+                              f"退费：{refund_reason_zh(case)}",
                               f"refund:{case.id}", now, ref=case.id, actor_id=self.actor["id"])
             case.result = {**case.result, "refund_entry_id": entry.id,
                            "amount_cents": entry.amount_cents}
