@@ -124,7 +124,7 @@ def extra_rows(cases):
         ("academic", "verify_certificate", ("NO-SUCH-CODE",), EVERYONE),
         ("security", "verify_pass", ("湘A12345",), ANY_ACTOR),
         ("insurance", "record_payout", (c["insurance"], 100), DEPT_STAFF),
-        ("aid", "record_committee_decision", (c["aid"], True), {"a"}),
+        ("aid", "record_committee_decision", (c["aid"], True), set()),   # aid_committee only
         ("aid", "programmes", (), EVERYONE),
         ("sunshine", "add_investigation_note", (c["sunshine"], "已联系后勤处 / asked logistics"),
          DEPT_STAFF),
