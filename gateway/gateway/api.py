@@ -189,7 +189,7 @@ def my_cases():
     statuses, page, per_page = query["statuses"], query["page"], query["per_page"]
     user = current_user()
     if user.role in STAFF or (user.role == COMMITTEE and user.department):
-        departments, merged = [user.department], False      # (a department's committee)
+        departments, merged = [user.department], False       # a department's own list
     elif user.role in (STUDENT, DIRECTOR, COMMITTEE):
         departments, merged = list(ALL), True
     else:

@@ -143,7 +143,8 @@ PATHS = {
         params=[_query(schemas.PageQuery)])},
     "/api/me/cases": {"get": _op(
         "My cases: a student's across departments, a B/A post's (or a department review "
-        "committee's) department queue, every department for the director", ("200", "cases, total, page, per_page, unavailable"),
+        "committee's) department queue, every department for the director",
+        ("200", "cases, total, page, per_page, unavailable"),
         ("401", "403", "422"), params=[_query(schemas.ListQuery)])},
 }
 for _action, _schema, _who in [("accept", "NoteBody", "staff"), ("return", "ReturnBody", "staff"),

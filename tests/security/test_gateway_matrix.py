@@ -208,6 +208,9 @@ def test_a_post_items_need_the_a_post_over_http(sec, sessions, kit):
     cid = r.json()["id"]
     b, a = sessions("sunshine_b"), sessions("sunshine_a")
     assert b.post(f"{sec.url}/api/cases/{cid}/accept", json={}, timeout=30).status_code == 200
+    noted = b.post(f"{sec.url}/api/cases/{cid}/actions/add_investigation_note",
+                   json={"note": "已转后勤处核实"}, timeout=30)   # approval needs a finding
+    assert noted.status_code == 200, noted.text
     refused = b.post(f"{sec.url}/api/cases/{cid}/approve", json={}, timeout=30)
     assert refused.status_code == 403 and "A岗" in refused.json()["message"]
     assert a.post(f"{sec.url}/api/cases/{cid}/approve", json={}, timeout=30).status_code == 200
