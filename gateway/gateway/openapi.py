@@ -9,6 +9,8 @@ from functools import lru_cache
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
+from osac_shared import steps
+
 from . import api, hall_api, money_api, schemas, security, sla_api, verify
 
 ERROR = {"type": "object", "required": ["error", "message", "message_en", "fields"],
@@ -20,7 +22,8 @@ OBJ = {"type": "object"}
 FILE = {"type": "string", "format": "binary"}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-ERRORS = {"401": "not logged in", "403": "not allowed for this role, or (a POST with a session) "
+ERRORS = {"400": "unknown action (see the case's next_actions)",
+          "401": "not logged in", "403": "not allowed for this role, or (a POST with a session) "
                                          "no valid X-CSRF-Token",
           "404": "not found",
           "409": "not allowed in the current state (the case's status, already done, ...)",
@@ -39,8 +42,9 @@ SERVER_414 = {"description": "URI too long: the request line is over 4094 bytes 
 
 # request bodies, by component name (each the schema its route loads)
 BODIES = {"LoginBody": schemas.LoginBody, "SubmitBody": schemas.SubmitBody,
-          "NoteBody": schemas.NoteBody, "ReasonBody": schemas.ReasonBody,
-          "ReturnBody": schemas.ReturnBody, "ResubmitBody": schemas.ResubmitBody,
+          "NoteBody": steps.NoteBody, "ReasonBody": steps.ReasonBody,
+          "ReturnBody": steps.ReturnBody, "ResubmitBody": steps.ResubmitBody,
+          "AnswerBody": steps.AnswerBody,
           "PaymentBody": money_api.PaymentBody, "TopUpBody": money_api.TopUpBody,
           "TransferBody": money_api.TransferBody, "RateBody": hall_api.RateBody,
           "QuestionBody": hall_api.QuestionBody, "ReferBody": hall_api.ReferBody,
@@ -134,6 +138,10 @@ PATHS = {
     "/api/cases/{case_id}": {"get": _op(
         "A case with its history and SLA view (due_at, flagged, sla_status)",
         ("200", "the case"), READ, params=[CASE_ID])},
+    "/api/me/notifications": {"get": _op(
+        "What a student has been told about their cases, newest first (zh and en)",
+        ("200", "notifications, total, page, per_page, unavailable"), ("401", "403", "422"),
+        params=[_query(schemas.PageQuery)])},
     "/api/me/cases": {"get": _op(
         "My cases: a student's across departments, a B/A post's department queue, every "
         "department for the director", ("200", "cases, total, page, per_page, unavailable"),
@@ -141,13 +149,25 @@ PATHS = {
 }
 for _action, _schema, _who in [("accept", "NoteBody", "staff"), ("return", "ReturnBody", "staff"),
                                ("approve", "NoteBody", "staff"),
-                               ("complete", "NoteBody", "staff"),
+                               ("complete", "NoteBody", "staff; a consultation: AnswerBody"),
                                ("reject", "ReasonBody", "staff"),
+                               ("expedite", "ReasonBody", "staff: the green channel"),
                                ("resubmit", "ResubmitBody", "the applicant"),
                                ("withdraw", "NoteBody", "the applicant")]:
     PATHS[f"/api/cases/{{case_id}}/{_action}"] = {"post": _post(
-        f"{_action.capitalize()} the case ({_who})", ("200", "the case"), ACT, _schema,
-        [CASE_ID])}
+        f"{_action.capitalize()} the case ({_who}); the same as "
+        f"/api/cases/{{case_id}}/actions/{_action}", ("200", "the case"), ACT + ("400",),
+        _schema, [CASE_ID])}
+_step = _post(
+    "Take one of the case's next_actions (GET /api/cases/{case_id} lists them for the asking "
+    "user, each with its href and input_schema): the lifecycle's steps and the departments' "
+    "own (an aid committee's decision, an insurer's payout, ...). A step not open to this user "
+    "now is refused (403/409) saying why", ("200", "the case"), ACT + ("400",),
+    params=[CASE_ID, _param("action", {"type": "string", "pattern": api.ACTION.pattern},
+                            "the step's action, as in next_actions[].action")])
+_step["requestBody"] = {"required": False, "content": {"application/json": {"schema": {
+    "type": "object", "description": "fits the action's input_schema"}}}}
+PATHS["/api/cases/{case_id}/actions/{action}"] = {"post": _step}
 
 # security (gateway/security.py): CSRF token, audit log, material files
 PATHS["/api/csrf"] = {"get": _op(

@@ -64,6 +64,7 @@ class ItemV1(Result):
     kind = fields.Str(required=True, validate=validate.OneOf(KINDS))
     green_channel = fields.Bool(required=True)
     materials = fields.List(fields.Nested(MaterialV1), required=True)
+    form_schema = fields.Dict()          # JSON Schema of the item's form, with one example
 
 
 class HistoryV1(Result):
@@ -72,6 +73,20 @@ class HistoryV1(Result):
     actor_id = fields.Str(required=True)
     actor_role = fields.Str(required=True)
     at = Time(required=True)
+
+
+class NextActionV1(Result):
+    action = fields.Str(required=True)
+    label_zh = fields.Str(required=True)
+    label_en = fields.Str(required=True)
+    input_schema = fields.Dict(required=True)
+
+
+class WaitingForV1(Result):
+    role = fields.Str(required=True)
+    department = fields.Str(allow_none=True)
+    label_zh = fields.Str(required=True)
+    label_en = fields.Str(required=True)
 
 
 class CaseV1(Result):
@@ -93,6 +108,8 @@ class CaseV1(Result):
     department = fields.Str()
     item_name_zh = fields.Str()
     limit = fields.Nested(LimitV1)
+    next_actions = fields.List(fields.Nested(NextActionV1))   # get_case, submit, act, perform
+    waiting_for = fields.Nested(WaitingForV1, allow_none=True)
 
 
 class CasePageV1(Result):
@@ -137,6 +154,12 @@ class DeadlineV1(Result):
 class DueV1(Result):
     due_at = Time(required=True)
     flagged = fields.Bool(required=True)
+
+
+class PromiseV1(Result):
+    due_at = Time(required=True)
+    flagged = fields.Bool(required=True)
+    basis = fields.Str(required=True)
 
 
 class AtRiskPageV1(Result):
@@ -375,6 +398,16 @@ class CaseIdsArgs(Args):
     case_ids = fields.List(fields.Str(), required=True)
 
 
+class PerformArgs(Args):
+    case_id = fields.Str(required=True)
+    action = fields.Str(required=True)
+    data = opt(fields.Dict)
+
+
+class PromiseArgs(Args):
+    case = fields.Dict(required=True)
+
+
 class ComputeDeadlineArgs(Args):
     start_iso = fields.Str(required=True)
     value = fields.Int(required=True)
@@ -543,6 +576,7 @@ RPC_CONTRACTS = (
     C(D, "get_case", 1, CaseIdArgs, _n(CaseV1)),
     C(D, "list_cases", 1, ListCasesArgs, _n(CasePageV1), "newest first, paginated"),
     C(D, "act", 1, ActArgs, _n(CaseV1), "a lifecycle action (accept, return, approve, ...)"),
+    C(D, "perform", 1, PerformArgs, _n(CaseV1), "one of the case's next_actions, with its input"),
     C(D, "expedite", 1, ExpediteArgs, _n(CaseV1), "green channel"),
     C(D, "delegate", 1, DelegateArgs, fields.List(_n(DelegationV1))),
     C(D, "delegations", 1, NoArgs, fields.List(_n(DelegationV1))),
@@ -557,6 +591,8 @@ RPC_CONTRACTS = (
     C("sla", "deadlines", 1, CaseIdsArgs,
       fields.Dict(keys=fields.Str(), values=_n(DeadlineV1))),
     C("sla", "compute_deadline", 1, ComputeDeadlineArgs, _n(DueV1)),
+    C("sla", "promise", 1, PromiseArgs, _n(PromiseV1),
+      "the deadline a just-submitted case will be held to (the 201's due_at)"),
     C("sla", "report", 1, PeriodArgs, _n(SlaReportV1),
       "on-time rates (director, committee, system; B/A posts: their department)"),
     C("sla", "at_risk", 1, PageArgs, _n(AtRiskPageV1),

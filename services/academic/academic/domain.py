@@ -9,7 +9,9 @@ from marshmallow import Schema, fields, validate
 from osac_shared.auth import A_POST, DIRECTOR, STUDENT, is_staff_of
 from osac_shared.clock import TZ
 from osac_shared.errors import conflict, forbidden, validation_failed
+from osac_shared.forms import Form, Text
 from osac_shared.masking import mask_text
+from osac_shared.steps import Step
 
 from .majors import MAJORS
 
@@ -143,6 +145,26 @@ def public_view(code, kind, student_name, student_id, issued_at, sha256, revoked
 
 def unknown_view():
     return {"valid": False, "status": UNKNOWN, "status_zh": STATUS_ZH[UNKNOWN]}
+
+
+class RevokeBody(Form):
+    """Revoking a certificate: why (the public verification page shows it, masked)."""
+    reason = Text(required=True, max_length=REVOKE_REASON_MAX, metadata={
+        "label_zh": "撤销原因（将显示在公开核验页上）",
+        "label_en": "Why (shown on the public verification page)"})
+
+
+# the department's own step on a completed certificate case (next_actions, CaseService.perform)
+REVOKE = Step("revoke_certificate", "撤销证明", "Revoke the certificate", RevokeBody,
+              run="revoke_certificate_step", tone="danger")
+
+
+def revocable(status, result, actor):
+    """Is revoking among ``actor``'s next steps on a case in ``status`` with ``result``: a
+    completed case whose certificate is still valid, for the academic A post."""
+    result = result or {}
+    return status == "completed" and bool(result.get("certificate_code")) and \
+        result.get("certificate_status") != REVOKED and may_revoke(actor or {})
 
 
 def may_revoke(actor):

@@ -14,10 +14,10 @@ from osac_shared.service import CaseService
 
 from .catalogue import CERTIFICATE_ITEMS, ITEMS
 from .certificate import render_certificate
-from .domain import (RELEASED, VALID, CertificateForm, CorrectionForm, TransferForm,
-                     check_download, check_revoke, check_transfer, iso, may_download,
-                     new_verification_code, normalize_code, open_round, public_view,
-                     unknown_view, verify_path, verify_url)
+from .domain import (RELEASED, REVOKE, REVOKED, VALID, CertificateForm, CorrectionForm,
+                     TransferForm, check_download, check_revoke, check_transfer, iso,
+                     may_download, new_verification_code, normalize_code, open_round,
+                     public_view, revocable, unknown_view, verify_path, verify_url)
 from .majors import ROUNDS
 from .models import Certificate, TransferApplication, lock
 
@@ -36,7 +36,13 @@ class AcademicService(CaseService):
              "academic.record-correction": CorrectionForm,
              "academic.major-transfer": TransferForm}
 
+    CUSTOM_ACTIONS = (REVOKE.action,)
+
     # ---- hooks -------------------------------------------------------------------------
+    def refine_steps(self, case, item, steps):
+        """The academic A post may revoke a completed case's valid certificate."""
+        return [*steps, REVOKE] if revocable(case.status, case.result, self.actor) else steps
+
     def after_submit(self, session, case, item, now):
         if item.code == "academic.major-transfer":
             self._hold_transfer_place(session, case, now)
@@ -96,8 +102,19 @@ class AcademicService(CaseService):
     @rpc
     def revoke_certificate(self, case_id, reason):
         """An Academic Affairs A post voids the certificate of a completed case, with a reason
-        the public verification shows from then on. 403 for anyone else, 404 when the case has
-        no certificate, 409 when already revoked, 422 for a blank reason."""
+        the public verification shows from then on. 403 for anyone else, 409 when the case has
+        no certificate or it is already revoked, 422 for a blank reason. -> the certificate as
+        the public now sees it, with case_id and revoked_by."""
+        case, cert = self._revoke(case_id, reason)
+        return {"case_id": case.id, "revoked_by": cert.revoked_by,
+                **public_view(cert.code, cert.kind, cert.student_name, cert.student_id,
+                              cert.issued_at, cert.sha256, cert.revoked_at, cert.revoke_reason)}
+
+    def revoke_certificate_step(self, case_id, reason):
+        """The ``revoke_certificate`` step of ``perform`` (next_actions): -> the case."""
+        return self.to_dict(self._revoke(case_id, reason)[0])
+
+    def _revoke(self, case_id, reason):
         actor = require_actor(self.actor)
         case = engine.get_case(self.db, case_id)
         cert = self.db.scalar(select(Certificate).where(Certificate.case_id == case_id)
@@ -111,12 +128,10 @@ class AcademicService(CaseService):
         reason = check_revoke(actor, cert.revoked_at, reason)
         now = self.clock()
         cert.revoked_at, cert.revoked_by, cert.revoke_reason = now, actor["id"], reason
-        case.result = {**(case.result or {}), "certificate_status": "revoked",
+        case.result = {**(case.result or {}), "certificate_status": REVOKED,
                        "revoked_at": iso(now), "revoke_reason": reason}
         self.db.commit()
-        return {"case_id": case_id, "revoked_by": actor["id"],
-                **public_view(cert.code, cert.kind, cert.student_name, cert.student_id,
-                              cert.issued_at, cert.sha256, cert.revoked_at, cert.revoke_reason)}
+        return case, cert
 
     @rpc
     def certificate_pdf(self, case_id):

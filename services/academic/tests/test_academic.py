@@ -16,7 +16,7 @@ from academic.certificate import render_certificate
 from academic.domain import (CODE_ALPHABET, check_download, check_revoke, check_transfer,
                              mask_name, mask_student_id, may_download, may_revoke,
                              new_verification_code, normalize_code, open_round, public_reason,
-                             public_view, verify_url)
+                             public_view, revocable, verify_url)
 from academic.majors import ROUNDS, TransferRound
 
 T0 = datetime(2026, 6, 3, 10, 0, tzinfo=TZ)           # a Wednesday, in the 2026 transfer round
@@ -147,6 +147,26 @@ def test_check_revoke(actor, revoked_at, reason, error, status):
     assert (err.value.code, err.value.status) == (error, status)
     if status == 422:
         assert list(err.value.fields) == ["reason"] and " / " in err.value.fields["reason"]
+
+
+ISSUED = {"certificate_code": "ABCDEFGH2345", "certificate_status": "valid"}
+
+
+@pytest.mark.parametrize("status, result, actor, offered", [
+    ("completed", ISSUED, A_POST, True),
+    ("completed", {"certificate_code": "ABCDEFGH2345"}, A_POST, True),   # issued before 0002
+    ("completed", {**ISSUED, "certificate_status": "revoked"}, A_POST, False),
+    ("completed", {}, A_POST, False),                        # not a certificate case
+    ("completed", None, A_POST, False),
+    ("processing", ISSUED, A_POST, False),
+    ("completed", ISSUED, B_POST, False),
+    ("completed", ISSUED, ACTORS["director"], False),
+    ("completed", ISSUED, ACTORS["student"], False),
+    ("completed", ISSUED, None, False),
+])
+def test_revoking_is_a_next_step_only_for_the_a_post_of_a_valid_certificate(status, result,
+                                                                            actor, offered):
+    assert revocable(status, result, actor) is offered
 
 
 @pytest.mark.parametrize("actor, revoked_at, refused", [
@@ -340,6 +360,10 @@ def test_the_a_post_revokes_a_certificate_once_with_a_reason(plat):
         with pytest.raises(DomainError) as err:
             rpc.academic.revoke_certificate(case["id"], "信息有误")
         assert err.value.status == 403                   # the B post may not
+    assert "revoke_certificate" not in rpc_case(plat, B_POST, case["id"])["allowed_actions"]
+    offered = rpc_case(plat, A_POST, case["id"])["next_actions"]
+    step = next(a for a in offered if a["action"] == "revoke_certificate")
+    assert step["tone"] == "danger" and step["input_schema"]["required"] == ["reason"]
     plat.set_time(REVOKED_AT)
     with plat.rpc(A_POST) as rpc:
         with pytest.raises(DomainError) as err:
@@ -351,7 +375,9 @@ def test_the_a_post_revokes_a_certificate_once_with_a_reason(plat):
         with pytest.raises(DomainError) as err:
             rpc.academic.revoke_certificate(case["id"], "再撤一次")
         assert err.value.code == "certificate_already_revoked" and err.value.status == 409
-        result = rpc.academic.get_case(case["id"])["result"]
+        after = rpc.academic.get_case(case["id"])
+        assert "revoke_certificate" not in after["allowed_actions"]       # nothing left to do
+        result = after["result"]
         assert result["certificate_status"] == "revoked"
         assert result["revoke_reason"] == "李四学籍信息有误，已重新开具"   # the student's own view
         assert rpc.academic.certificate_pdf(case["id"])["code"] == code     # staff: the record
@@ -368,6 +394,33 @@ def test_the_a_post_revokes_a_certificate_once_with_a_reason(plat):
             rpc.academic.certificate_pdf(case["id"])
         assert err.value.code == "certificate_revoked"
     plat.set_time(T0)
+
+
+def test_revoking_through_next_actions(plat):
+    """The same revocation taken as the case's next step (CaseService.perform)."""
+    plat.set_time(T0)
+    with plat.rpc(ACTORS["student"]) as rpc:
+        case = rpc.academic.submit_case("academic.transcript", [], CERT_FORM)
+    with plat.rpc(B_POST) as rpc:
+        for action in ("accept", "approve", "complete"):          # a B-post item
+            code = rpc.academic.act(case["id"], action)["result"].get("certificate_code")
+    with plat.rpc(A_POST) as rpc:
+        with pytest.raises(DomainError) as err:
+            rpc.academic.perform(case["id"], "revoke_certificate", {"reason": " "})
+        assert err.value.status == 422 and list(err.value.fields) == ["reason"]
+        done = rpc.academic.perform(case["id"], "revoke_certificate", {"reason": "重复开具"})
+        assert done["result"]["certificate_status"] == "revoked"
+        assert "revoke_certificate" not in done["allowed_actions"]
+        with pytest.raises(DomainError) as err:
+            rpc.academic.perform(case["id"], "revoke_certificate", {"reason": "再撤一次"})
+        assert err.value.status == 409
+    with plat.rpc() as rpc:
+        assert rpc.academic.verify_certificate(code)["status"] == "revoked"
+
+
+def rpc_case(plat, actor, case_id):
+    with plat.rpc(actor) as rpc:
+        return rpc.academic.get_case(case_id)
 
 
 def correction_case(plat):

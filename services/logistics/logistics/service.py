@@ -15,6 +15,8 @@ class LogisticsService(CaseService):
     name = "logistics"
     ITEMS = ITEMS
     FORMS = {"logistics.dorm-repair": RepairForm}
+    EXAMPLES = {"logistics.dorm-repair": {"building": "A3", "room": "301", "facility": "water",
+                                          "description": "卫生间水龙头漏水"}}
 
     def after_submit(self, session, case, item, now):
         if item.code == "logistics.dorm-repair":

@@ -8,7 +8,7 @@ from osac_shared.contracts import make_event
 from osac_shared.errors import DomainError, conflict, forbidden
 from osac_shared.lifecycle import STATUS_ZH
 from osac_shared.outbox import add_event
-from osac_shared.service import CaseService, clean_generic_form
+from osac_shared.service import CaseService
 
 from .catalogue import ITEMS
 from .domain import (CANCELLED, ISSUED, PENDING, ActivityForm, HazardForm, VehiclePassForm,
@@ -35,9 +35,9 @@ class SecurityService(CaseService):
     # ---- hooks -------------------------------------------------------------------------
     def clean_form(self, item, form):
         if item.code == VEHICLE:
-            return clean_vehicle_form(clean_generic_form(form), self.clock().date())
+            return clean_vehicle_form(form if isinstance(form, dict) else {}, self.clock().date())
         if item.code == ACTIVITY:
-            return clean_activity_form(clean_generic_form(form), self.clock())
+            return clean_activity_form(form if isinstance(form, dict) else {}, self.clock())
         return super().clean_form(item, form)
 
     def after_submit(self, session, case, item, now):
