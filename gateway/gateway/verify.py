@@ -12,7 +12,9 @@
 * ``POST /api/cases/<case_id>/certificate/revoke`` ``{"reason"}`` and its UI form
   ``POST /ui/cases/<case_id>/certificate/revoke`` (on the case page): the academic A post
   voids an issued certificate; the service refuses anyone else (403), a blank reason (422
-  naming ``reason``) and a second revocation (409). Both are state changes, so the audit log
+  naming ``reason``) and a second revocation (409). The same step is in the case's
+  ``next_actions`` for that A post (academic's ``refine_steps``), taken at its href
+  ``/api/cases/<id>/actions/revoke_certificate``. All are state changes, so the audit log
   records who revoked which case (``security.write_audit``). No event: nothing consumes one
   (the certificate and its case answer for themselves).
 

@@ -3,9 +3,9 @@ academic and SLA services on real RabbitMQ and PostgreSQL: a student applies for
 enrollment certificate, Academic Affairs accept, approve and complete it, the student
 downloads the PDF (whose QR code, read back from the rendered page, is the case's
 ``verify_url``), anyone without logging in opens ``/verify/<code>`` (HTML and JSON) and sees
-it valid with the holder masked; the A post revokes it (API and the case page's form; B posts,
-students, blank reasons and a second revocation are refused, the audit log has it); the page
-then says revoked; unknown and malformed codes are a 404 page; guessing is throttled."""
+it valid with the holder masked; the A post revokes it (its API route, the case's
+next_actions and the case page's form; B posts, students, blank reasons and a second
+revocation are refused, the audit log has it); the page then says revoked; unknown and malformed codes are a 404 page; guessing is throttled."""
 import html
 import re
 import uuid
@@ -190,6 +190,24 @@ def test_the_a_post_revokes_it_and_the_page_says_so(url, people, issued):
 
 def form_token(page):
     return html.unescape(CSRF.search(page).group(1))
+
+
+def test_revoking_is_the_a_posts_next_action_on_the_case(url, people):
+    """The same step in the case's next_actions (the A post's only), taken at its href."""
+    case = completed_certificate(url, people)
+    mine = people["teacher"].get(f"{url}/api/cases/{case['id']}", timeout=15).json()
+    step = next(a for a in mine["next_actions"] if a["action"] == "revoke_certificate")
+    assert step["href"] == f"/api/cases/{case['id']}/actions/revoke_certificate"
+    assert step["input_schema"]["required"] == ["reason"] and step["tone"] == "danger"
+    for who in ("clerk", "student", "director"):
+        seen = people[who].get(f"{url}/api/cases/{case['id']}", timeout=15).json()
+        assert "revoke_certificate" not in [a["action"] for a in seen.get("next_actions", [])]
+    r = people["teacher"].post(url + step["href"], json={"reason": "重复开具"}, timeout=15)
+    assert r.status_code == 200 and r.json()["result"]["certificate_status"] == "revoked", r.text
+    assert "revoke_certificate" not in [a["action"] for a in r.json()["next_actions"]]
+    view = visitor("10.6.0.1").get(f"{url}/verify/{case['result']['certificate_code']}",
+                                   headers=JSON, timeout=15).json()
+    assert view["status"] == "revoked"
 
 
 def test_the_case_page_offers_revoking_to_the_a_post_only(url, people):
