@@ -64,6 +64,10 @@ def rows(c):
         row("GET", "/api/cases/<case_id>/investigation-notes",
             f"/api/cases/{c['complaint']}/investigation-notes", DEPT_STAFF | {"director"},
             "sunshine"),
+        # revoking a certificate: the academic A post alone (the service refuses its B post)
+        row("POST", "/api/cases/<case_id>/certificate/revoke",
+            f"/api/cases/{c['certificate']}/certificate/revoke", {"a"}, "academic",
+            body={"reason": "权限矩阵测试"}),
         # money (gateway/money_api.py): staff name the student; the service decides
         row("GET", "/api/finance/ledger", f"/api/finance/ledger?student_id={OWNER}", READERS,
             "finance"),
