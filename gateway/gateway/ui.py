@@ -22,7 +22,8 @@ from flask import (Blueprint, flash, g, get_flashed_messages, redirect, render_t
                    request, url_for)
 from werkzeug.exceptions import BadRequest, HTTPException
 
-from osac_shared.auth import A_POST, B_POST, COMMITTEE, DESK, DIRECTOR, STUDENT
+from osac_shared.auth import (A_POST, B_POST, COMMITTEE, DEPARTMENT_COMMITTEE_ZH, DESK, DIRECTOR,
+                              STUDENT)
 from osac_shared.clock import system_now
 from osac_shared.demo import COMMITTEES
 from osac_shared.errors import DomainError
@@ -137,9 +138,10 @@ def template_helpers():
 
 
 def role_of(user):
-    """What the header calls the user's role (a department's committee by its own name)."""
+    """What the header calls the user's role (a department's committee is a review
+    committee, the centre's is the management committee)."""
     if user.role == COMMITTEE and user.department:
-        return committee_name(user.department)
+        return "review committee" if lang() == "en" else DEPARTMENT_COMMITTEE_ZH
     return i18n.role(user.role, lang())
 
 
