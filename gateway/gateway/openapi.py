@@ -165,8 +165,9 @@ _step = _post(
     "now is refused (403/409) saying why", ("200", "the case"), ACT + ("400",),
     params=[CASE_ID, _param("action", {"type": "string", "pattern": api.ACTION.pattern},
                             "the step's action, as in next_actions[].action")])
-_step["requestBody"] = {"required": False, "content": {"application/json": {"schema": {
-    "type": "object", "description": "fits the action's input_schema"}}}}
+ACTION_INPUT = {"type": "object", "description": "the action's input: it fits that action's "
+                "next_actions[].input_schema (JSON Schema) of GET /api/cases/{case_id}"}
+_step["requestBody"] = {"required": False, **_json({"$ref": "#/components/schemas/ActionInput"})}
 PATHS["/api/cases/{case_id}/actions/{action}"] = {"post": _step}
 
 # security (gateway/security.py): CSRF token, audit log, material files
@@ -315,6 +316,7 @@ def spec():
     plugin.map_to_openapi_type(sla_api.AwareMoment, "string", "date-time")
     plugin.map_to_openapi_type(sla_api.DayOrMoment, "string", None)
     doc.components.schema("Error", ERROR)
+    doc.components.schema("ActionInput", ACTION_INPUT)
     for name, schema in BODIES.items():
         doc.components.schema(name, schema=schema)
     doc.components.security_scheme("session", {"type": "apiKey", "in": "cookie",
