@@ -3,38 +3,13 @@ transfer window and quotas."""
 import re
 import secrets
 
-from marshmallow import Schema, fields, validate
-
 from osac_shared.auth import DIRECTOR, STUDENT, is_staff_of
 from osac_shared.errors import conflict, validation_failed
 
 from .majors import MAJORS
 
-# ---- forms -------------------------------------------------------------------------------
-
-
-class CertificateForm(Schema):
-    purpose = fields.Str(required=True, validate=validate.Length(min=2, max=60),
-                         metadata={"label_zh": "用途（如：办理签证）", "label_en": "Purpose"})
-
-
-class CorrectionForm(Schema):
-    category = fields.Str(required=True,
-                          validate=validate.OneOf(("personal_info", "course", "grade", "other")),
-                          metadata={"label_zh": "错误类别", "label_en": "What kind of data"})
-    wrong_value = fields.Str(required=True, validate=validate.Length(min=1, max=200),
-                             metadata={"label_zh": "系统中现有内容", "label_en": "What it says"})
-    correct_value = fields.Str(required=True, validate=validate.Length(min=1, max=200),
-                               metadata={"label_zh": "正确内容", "label_en": "What it should say"})
-
-
-class TransferForm(Schema):
-    current_major = fields.Str(required=True, validate=validate.OneOf(tuple(MAJORS)),
-                               metadata={"label_zh": "现专业", "label_en": "Current major"})
-    target_major = fields.Str(required=True, validate=validate.OneOf(tuple(MAJORS)),
-                              metadata={"label_zh": "拟转入专业", "label_en": "Target major"})
-    reason = fields.Str(required=True, validate=validate.Length(min=10, max=1000),
-                        metadata={"label_zh": "申请理由", "label_en": "Reason"})
+# ---- forms: every item's form is in forms.py (with its example and its rules) -----------------
+from .forms import CertificateForm, CorrectionForm, TransferForm  # noqa: E402,F401
 
 
 # ---- certificates ------------------------------------------------------------------------
