@@ -3,6 +3,8 @@ transfer window and quotas."""
 import re
 import secrets
 
+from marshmallow import Schema, fields, validate  # noqa: F401  (the forms are in forms.py)
+
 from osac_shared.auth import DIRECTOR, STUDENT, is_staff_of
 from osac_shared.errors import conflict, validation_failed
 

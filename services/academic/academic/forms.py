@@ -90,9 +90,10 @@ class CorrectionForm(Form):
     category = fields.Str(required=True, validate=one_of(CORRECTION_CATEGORIES),
                           metadata={"label_zh": "错误类别", "label_en": "What kind of data",
                                     **choices(CORRECTION_CATEGORIES)})
-    record = Text(required=True, min_length=2, max_length=100,
-                  metadata={"label_zh": "有误的记录（如：高等数学A(一) 期末成绩）",
-                            "label_en": "The wrong record (e.g. Calculus A (1), final grade)"})
+    record = Text(load_default="", max_length=100,
+                  metadata={"label_zh": "有误的记录（课程、成绩类必填，如：高等数学A(一) 期末成绩）",
+                            "label_en": "The wrong record (for a course or grade, e.g. "
+                                        "Calculus A (1), final grade)"})
     term = fields.Str(load_default="", validate=validate.Regexp(
         r"^$|^20[0-9]{2}-20[0-9]{2}-[12]$", error=TERM.error),
         metadata={"label_zh": "所属学期（课程、成绩类必填，如 2025-2026-1）",
@@ -104,7 +105,12 @@ class CorrectionForm(Form):
 
 
 def correction_problems(form):
+    """A course or grade correction names the record and its term; the correct value differs
+    from what the system says."""
     problems = {}
+    if form.get("category") in NEEDS_TERM and "record" in form and not form["record"]:
+        problems["form.record"] = ("课程、成绩类更正须写明有误的记录（课程名称及成绩项）/ a course or "
+                                   "grade correction names the record (course and grade item)")
     if form.get("category") in NEEDS_TERM and "term" in form and not form["term"]:
         problems["form.term"] = ("课程、成绩类更正须填写所属学期（如 2025-2026-1）/ a course or "
                                  "grade correction names its term (e.g. 2025-2026-1)")

@@ -93,7 +93,7 @@ class AcademicService(CaseService):
         form = case.form
         if item.code == CORRECTION:
             value = str(extra.get("corrected_value") or form["correct_value"]).strip()
-            return {"corrected": {"record": form["record"], "term": form.get("term", ""),
+            return {"corrected": {"record": form.get("record", ""), "term": form.get("term", ""),
                                   "from": form["wrong_value"], "to": value}}
         if item.code == EXCHANGE:
             return {"nominated": {"partner_university": form["partner_university"],
