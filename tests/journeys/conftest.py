@@ -15,7 +15,10 @@ from osac_shared.testing import platforms
 def platform():
     with tempfile.TemporaryDirectory() as folder, platforms() as start:
         clock = os.path.join(folder, "clock")
-        yield start(list(SERVICES), gateway=True, tag="journeys", clock_file=clock,
+        # OSAC_JOURNEY_TAG: another vhost and databases, so two journey runs on one machine
+        # (one RabbitMQ, one PostgreSQL) do not drop each other's
+        tag = os.environ.get("OSAC_JOURNEY_TAG", "journeys")
+        yield start(list(SERVICES), gateway=True, tag=tag, clock_file=clock,
                     extra_env={"SEED_DEMO": "1"})
 
 
