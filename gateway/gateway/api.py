@@ -15,7 +15,7 @@ from osac_shared.clock import system_now
 from osac_shared.errors import DomainError, forbidden, not_found, validation_failed
 from osac_shared.registry import DEPARTMENTS
 
-from . import accounts, compose, schemas, security
+from . import accounts, compose, schemas, security, ui_logic
 from .app import COOKIE, call_context, current_user, db, require_roles, state
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -216,6 +216,36 @@ def my_cases():
         unavailable += sorted(missed)
     return {"cases": cases, "total": sum(a["total"] for a in answers), "page": page,
             "per_page": per_page, "unavailable": unavailable}
+
+
+@bp.get("/me/notifications")
+@require_roles(STUDENT)
+def my_notifications():
+    """What the student has been told about their cases, newest first (the UI's 通知):
+    every acceptance, return, approval, completion and refusal, fix-by dates, and deadlines
+    near or past; in both languages."""
+    query = schemas.PageQuery().load(request.args)
+    clients, ctx = state().clients, call_context()
+    ok, failed = clients.fan_out({d: (d, "list_cases", (), {"page": 1, "per_page": 50})
+                                  for d in ALL}, **ctx)
+    cases = [c for d in ALL if d in ok for c in ok[d]["cases"]]
+    unavailable = sorted(failed)
+    deadlines = {}
+    if cases:
+        got, missed = clients.fan_out(
+            {"sla": ("sla", "deadlines", ([c["id"] for c in cases],), {})}, **ctx)
+        deadlines = got.get("sla") or {}
+        unavailable += sorted(missed)
+    now = state().clock()
+    zh = ui_logic.notifications(cases, deadlines, now, "zh")
+    en = ui_logic.notifications(cases, deadlines, now, "en")
+    entries = [{"at": n["at"].isoformat() if n["at"] else None, "case_id": n["case_id"],
+                "kind": n["kind"], "text_zh": n["text"], "text_en": e["text"],
+                "reason": n["reason"]} for n, e in zip(zh, en)]
+    page, per_page = query["page"], query["per_page"]
+    return {"notifications": entries[(page - 1) * per_page:page * per_page],
+            "total": len(entries), "page": page, "per_page": per_page,
+            "unavailable": unavailable}
 
 
 # ---- material files ------------------------------------------------------------------------

@@ -137,6 +137,10 @@ PATHS = {
     "/api/cases/{case_id}": {"get": _op(
         "A case with its history and SLA view (due_at, flagged, sla_status)",
         ("200", "the case"), READ, params=[CASE_ID])},
+    "/api/me/notifications": {"get": _op(
+        "What a student has been told about their cases, newest first (zh and en)",
+        ("200", "notifications, total, page, per_page, unavailable"), ("401", "403", "422"),
+        params=[_query(schemas.PageQuery)])},
     "/api/me/cases": {"get": _op(
         "My cases: a student's across departments, a B/A post's department queue, every "
         "department for the director", ("200", "cases, total, page, per_page, unavailable"),

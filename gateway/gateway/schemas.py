@@ -47,3 +47,12 @@ class ListQuery(Schema):
     def statuses(self, data, **kwargs):
         data["statuses"] = _split(data.pop("status")) or None
         return data
+
+
+class PageQuery(Schema):
+    """?page=&per_page="""
+    class Meta:
+        unknown = EXCLUDE
+
+    page = fields.Int(load_default=1, validate=validate.Range(min=1, max=10000))
+    per_page = fields.Int(load_default=20, validate=validate.Range(min=1, max=100))

@@ -86,10 +86,15 @@ def describe_form(schema):
 
 def one_notice(fields_):
     """The single 422 of a refused submission, naming everything wrong at once."""
-    missing = [k for k in fields_ if k.startswith("materials.")]
+    materials = [k for k in fields_ if k.startswith("materials.")]
+    if materials and len(materials) == len(fields_):
+        return DomainError(
+            "materials_missing", f"材料不齐，请一次性补齐以下{len(materials)}项材料后再提交",
+            f"Materials are incomplete: add all {len(materials)} listed, then submit again",
+            fields_, 422)
     return DomainError(
-        "materials_missing" if missing else "validation_failed",
-        "申请有误，请按提示一次性补齐材料并修改表单（共{}项）".format(len(fields_)),
+        "materials_missing" if materials else "validation_failed",
+        f"申请有误，请按提示一次性补齐材料并修改表单（共{len(fields_)}项）",
         f"The application is incomplete: add the missing materials and correct the form as "
         f"listed ({len(fields_)} in all)", fields_, 422)
 

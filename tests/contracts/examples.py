@@ -40,7 +40,8 @@ SUBMISSIONS = {
                {"topic": "employment", "question": "就业协议丢了怎么办？"}),
     "academic": ("academic.policy-consultation", [],
                  {"topic": "minor", "question": "辅修学分如何认定？"}),
-    "security": ("security.household-consultation", [], {"question": "户口迁入需要什么材料？"}),
+    "security": ("security.household-consultation", [],
+                 {"topic": "move_in", "question": "户口迁入需要什么材料？"}),
     "league": ("league.league-work-consultation", [],
                {"topic": "other", "question": "团员证如何注册？"}),
     "campus_it": ("campus_it.dorm-network-fault", [],
@@ -105,6 +106,13 @@ EXAMPLES = [ex for d in DEPARTMENTS for ex in department_examples(d)] + [
     E("gateway", "sla", "compute_deadline", ("2026-12-07T10:00:00+08:00", 3, "working_days"),
       actor=STUDENT, reads=("due_at", "flagged")),
     E("gateway", "sla", "health", reads=("status",)),
+    E("gateway", "sla", "promise", ({k: f"{{logistics_case.{k}}}" for k in (
+        "id", "item_code", "window", "department", "student_id", "limit", "post", "kind",
+        "green_channel", "submitted_at")},), actor=STUDENT, reads=("due_at", "flagged")),
+    E("gateway", "logistics", "perform", ("{logistics_case.id}", "approve", {"reason": ""}),
+      actor=b("logistics"), reads=("status", "next_actions", "waiting_for")),
+    E("gateway", "logistics", "perform", ("{logistics_case.id}", "fly", {}),
+      actor=b("logistics"), error="unknown_action"),
     E("benchmarks", "logistics", "ping"),                       # benchmarks/run.py
     # ---- gateway: money ----------------------------------------------------------------------
     E("gateway", "finance", "ledger", ("2026000001", 1, 20), actor=STUDENT,
@@ -182,10 +190,11 @@ EXAMPLES = [ex for d in DEPARTMENTS for ex in department_examples(d)] + [
     # ---- student_affairs waits for security's safety approval --------------------------------
     E("setup", "security", "submit_case",
       ("security.activity-safety", ["activity_plan"],
-       {"name": "校园歌手大赛", "organizer": "校团委", "venue": "大学生活动中心",
-        "starts_at": ACTIVITY_START,
+       {"name": "校园歌手大赛", "kind": "performance", "organizer": "校团委",
+        "venue": "大学生活动中心", "starts_at": ACTIVITY_START,
         "ends_at": (T0 + timedelta(days=7, hours=3)).isoformat(),
-        "participants": 150, "phone": "13700000000"}), actor=STUDENT, save="activity",
+        "participants": 150, "safety_officer": "王老师", "phone": "13700000000"}),
+      actor=STUDENT, save="activity",
       setup=True),
     E("student_affairs", "security", "activity_approval_status", ("{activity.id}",),
       actor=a("student_affairs"), reads=("approved", "status", "activity")),

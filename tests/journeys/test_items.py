@@ -62,5 +62,8 @@ def test_item_is_carried_to_its_end(platform, catalogue, sessions, code):
     assert final["waiting_for"] is None and final["next_actions"] == [] or \
         all(a["action"] not in ("accept", "approve", "complete")
             for a in final.get("next_actions") or [])
+    # the student was told: the completion is among their notifications
+    told = journey.get(plan.student, "/api/me/notifications?per_page=100")["notifications"]
+    assert any(n["case_id"] == final["id"] and n["kind"] == "complete" for n in told), told
     if plan.check is not None:
         plan.check(journey, final)
