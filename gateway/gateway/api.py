@@ -188,8 +188,8 @@ def my_cases():
     query = schemas.ListQuery().load(request.args)
     statuses, page, per_page = query["statuses"], query["page"], query["per_page"]
     user = current_user()
-    if user.role in STAFF:
-        departments, merged = [user.department], False
+    if user.role in STAFF or (user.role == COMMITTEE and user.department):
+        departments, merged = [user.department], False       # a department's own list
     elif user.role in (STUDENT, DIRECTOR, COMMITTEE):
         departments, merged = list(ALL), True
     else:

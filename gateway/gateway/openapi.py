@@ -11,7 +11,7 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 
 from osac_shared import steps
 
-from . import api, hall_api, money_api, schemas, security, sla_api
+from . import api, hall_api, money_api, schemas, security, sla_api, verify
 
 ERROR = {"type": "object", "required": ["error", "message", "message_en", "fields"],
          "properties": {"error": {"type": "string"}, "message": {"type": "string"},
@@ -50,6 +50,7 @@ BODIES = {"LoginBody": schemas.LoginBody, "SubmitBody": schemas.SubmitBody,
           "QuestionBody": hall_api.QuestionBody, "ReferBody": hall_api.ReferBody,
           "AnswerBody": hall_api.AnswerBody, "FollowUpBody": hall_api.FollowUpBody,
           "HandOverBody": hall_api.HandOverBody, "EmptyBody": hall_api.EmptyBody}
+BODIES["RevokeBody"] = verify.RevokeBody
 
 
 def _json(schema):
@@ -197,6 +198,39 @@ PATHS["/api/cases/{case_id}/certificate"] = {"get": _op(
 PATHS["/api/cases/{case_id}/investigation-notes"] = {"get": _op(
     "A complaint's investigation notes (Sunshine staff, the director)", ("200", "notes"),
     READ + ("409",), params=[CASE_ID])}
+
+# certificates (gateway/verify.py): the public page a certificate's QR code opens (JSON for
+# Accept: application/json, else HTML -- errors too), and the academic A post revoking one
+HTML = {"text/html": {"schema": {"type": "string"}}}
+_when = {"type": "string", "format": "date-time"}
+VERIFICATION = {"type": "object", "required": ["valid", "status", "code", "kind", "student_name",
+                                               "issued_at"], "properties": {
+    "valid": {"type": "boolean"}, "status": {"type": "string", "enum": ["valid", "revoked"]},
+    "code": {"type": "string"}, "kind": {"type": "string"}, "kind_zh": {"type": "string"},
+    "kind_en": {"type": "string"},
+    "student_name": {"type": "string", "description": "masked: 张*"},
+    "student_id": {"type": "string", "description": "masked: 2026****01"},
+    "issued_at": _when, "sha256": {"type": "string"},
+    "revoked_at": {**_when, "nullable": True},
+    "revoke_reason": {"type": "string", "nullable": True}}}
+_verify = _op("Is this a certificate Academic Affairs issued, and is it valid or revoked (no "
+              "login; the holder masked). Misses are throttled per client IP",
+              ("200", "the certificate as the public may see it"),
+              ("404", "422", "429", "503", "504"), public=True,
+              params=[_param("code", {"type": "string", "maxLength": 64},
+                             "the verification code, as printed or typed (any case, dashes)")],
+              media={"application/json": VERIFICATION, **HTML})
+for _status, _response in _verify["responses"].items():
+    if _status[0] in "45":
+        _response["content"].update(HTML)
+_verify["responses"]["429"]["description"] = ("too many codes that do not exist looked up from "
+                                             "this address: locked for a while (Retry-After)")
+PATHS["/verify/{code}"] = {"get": _verify}
+PATHS["/api/cases/{case_id}/certificate/revoke"] = {"post": _post(
+    "Revoke the certificate of a completed academic case (the academic A post), with a reason "
+    "the public verification shows; 409 when already revoked", ("200", "the certificate, "
+    "revoked (case_id, revoked_by, status, revoked_at, revoke_reason)"), ACT, "RevokeBody",
+    [CASE_ID])}
 
 # money (gateway/money_api.py): every POST needs an Idempotency-Key; a repeat replays the 201
 MONEY_READ = ("401", "403", "404", "422", "503", "504")

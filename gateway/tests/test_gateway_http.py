@@ -188,16 +188,16 @@ def test_next_actions_are_what_the_asking_user_may_do(url, login, student, staff
 
 
 def test_missing_materials_are_all_named_at_once(url, student):
-    r = student.post(url + "/api/cases", json={"item_code": "aid.national-grant",
-                                               "form": {"hardship_level": "hard"},
+    r = student.post(url + "/api/cases", json={"item_code": "aid.national-scholarship",
+                                               "form": {"rank_percent": 5,
+                                                        "statement": "成绩优秀"},
                                                "materials": []}, timeout=15)
     assert r.status_code == 422
     body = r.json()
     assert body["error"] == "materials_missing"
-    assert set(body["fields"]) == {"materials.application_form",
-                                   "materials.hardship_recognition"}
+    assert set(body["fields"]) == {"materials.application_form", "materials.transcript"}
     assert all(" / " in text for text in body["fields"].values())   # 中文 / English
-    assert body["message"].startswith("材料不齐")
+    assert "补齐材料" in body["message"]          # the one notice (osac_shared.service)
 
 
 def test_form_errors_name_each_field(url, student):

@@ -203,6 +203,31 @@ class CertificatePdfV1(Result):
     pdf_base64 = fields.Str(required=True)
 
 
+class VerificationV1(Result):
+    """A certificate as the public may see it (masked); only valid and status for a code that
+    was never issued (status "unknown")."""
+    valid = fields.Bool(required=True)
+    status = fields.Str(required=True, validate=validate.OneOf(("valid", "revoked", "unknown")))
+    code = fields.Str()
+    kind = fields.Str()
+    kind_zh = fields.Str()
+    kind_en = fields.Str()
+    student_name = fields.Str()              # masked: 张*
+    student_id = fields.Str()                # masked: 2026****01
+    issued_at = Time()
+    sha256 = fields.Str()
+    revoked_at = Time(allow_none=True)
+    revoke_reason = fields.Str(allow_none=True)
+
+
+class RevocationV1(VerificationV1):
+    case_id = fields.Str(required=True)
+    revoked_by = fields.Str(required=True)
+    code = fields.Str(required=True)
+    revoked_at = Time(required=True)
+    revoke_reason = fields.Str(required=True)
+
+
 class InvestigationNoteV1(Result):
     note = fields.Str(required=True)
     author_id = fields.Str(required=True)
@@ -342,6 +367,15 @@ class ActArgs(Args):
     materials = opt(fields.List, cls_or_instance=fields.Str())
     notice = opt(fields.Dict)
     extra = opt(fields.Dict)
+
+
+class CodeArgs(Args):
+    code = fields.Str(required=True)
+
+
+class RevokeArgs(Args):
+    case_id = fields.Str(required=True)
+    reason = fields.Str(required=True)
 
 
 class ExpediteArgs(Args):
@@ -566,6 +600,10 @@ RPC_CONTRACTS = (
     # academic
     C("academic", "certificate_pdf", 1, CaseIdArgs, _n(CertificatePdfV1),
       "a completed certificate case's PDF (its student, academic staff, the director)"),
+    C("academic", "verify_certificate", 1, CodeArgs, _n(VerificationV1),
+      "public (no actor): /verify/<code> -- valid or revoked, masked holder"),
+    C("academic", "revoke_certificate", 1, RevokeArgs, _n(RevocationV1),
+      "the academic A post voids an issued certificate, with the reason the public sees"),
     # sunshine
     C("sunshine", "investigation_notes", 1, CaseIdArgs, fields.List(_n(InvestigationNoteV1)),
       "a complaint's investigation notes (sunshine staff, the director)"),

@@ -50,7 +50,8 @@ SUBMISSIONS = {
     "logistics": ("logistics.dorm-repair", [],
                   {"building": "C2", "room": "415", "facility": "electricity",
                    "description": "插座没电"}),
-    "finance": ("finance.fee-consultation", [], {"question": "学费可以分期缴纳吗？"}),
+    "finance": ("finance.fee-consultation", [],
+                {"topic": "payment", "question": "学费可以分期缴纳吗？"}),
     "sunshine": ("sunshine.complaint-suggestion", [],
                  {"category": "suggestion", "department": "logistics",
                   "text": "希望延长报修电话的服务时间"}),
@@ -60,6 +61,8 @@ CASE_READS = ("id", "item_code", "student_id", "status", "status_zh", "history",
 ITEM_READS = ("code", "name_zh", "name_en", "window", "department", "limit", "materials",
               "kind", "post", "green_channel")
 DEADLINE_READS = ("due_at", "flagged", "status", "on_time")
+VERIFY_READS = ("valid", "status", "code", "kind", "kind_zh", "kind_en", "student_name",
+                "student_id", "issued_at", "sha256")
 
 
 def department_examples(d):
@@ -178,11 +181,26 @@ EXAMPLES = [ex for d in DEPARTMENTS for ex in department_examples(d)] + [
     E("setup", "academic", "act", ("{certificate.id}", "approve"), actor=a("academic"),
       setup=True),
     E("setup", "academic", "act", ("{certificate.id}", "complete"), actor=b("academic"),
-      setup=True),
+      save="issued", setup=True),
     E("gateway", "academic", "certificate_pdf", ("{certificate.id}",), actor=STUDENT,
       reads=("filename", "content_type", "pdf_base64")),
     E("gateway", "academic", "certificate_pdf", ("{certificate.id}",), actor=DIRECTOR,
       reads=("filename", "content_type", "pdf_base64")),
+    # ---- gateway: the public /verify/<code> page, and the A post revoking ------------------------
+    E("gateway", "academic", "verify_certificate", ("{issued.result.certificate_code}",),
+      actor=None, reads=VERIFY_READS),
+    E("gateway", "academic", "verify_certificate", ("ABCDEFGH2345",), actor=None,
+      reads=("valid", "status")),
+    E("gateway", "academic", "revoke_certificate", ("{certificate.id}", ""), actor=a("academic"),
+      error="validation_failed"),
+    E("gateway", "academic", "revoke_certificate", ("{certificate.id}", "信息有误，已重新开具"),
+      actor=b("academic"), error="forbidden"),
+    E("gateway", "academic", "revoke_certificate", ("{certificate.id}", "信息有误，已重新开具"),
+      actor=a("academic"), reads=("case_id", "status", "revoked_at", "revoke_reason")),
+    E("gateway", "academic", "revoke_certificate", ("{certificate.id}", "再次撤销"),
+      actor=a("academic"), error="certificate_already_revoked"),
+    E("gateway", "academic", "verify_certificate", ("{issued.result.certificate_code}",),
+      actor=None, reads=VERIFY_READS + ("revoked_at", "revoke_reason")),
     E("setup", "sunshine", "add_investigation_note", ("{sunshine_case.id}", "已转后勤处核实"),
       actor=b("sunshine"), setup=True),
     E("gateway", "sunshine", "investigation_notes", ("{sunshine_case.id}",), actor=DIRECTOR,

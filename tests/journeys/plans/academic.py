@@ -1,10 +1,12 @@
 """Academic Affairs (windows 5 and 6): certificates end with a PDF the student downloads (with
-its verification code) and nobody else; a correction with what the system says now; an
+its verification code, valid on the public /verify page) and no other student; a correction with what the system says now; an
 exchange with the nomination; a major transfer, applied in an open round, with the new major
 and one application per round."""
 import os
 import uuid
 from datetime import timedelta
+
+import requests
 
 from osac_shared.clock import file_clock
 
@@ -28,6 +30,11 @@ def certificate_check(journey, case):
     other = "2026000002" if case["student_id"] != "2026000002" else "2026000001"
     assert journey.as_user(other).get(journey.url + path, timeout=30).status_code == 403
     assert journey.as_user("academic_a").get(journey.url + path, timeout=30).status_code == 200
+    # anyone holding the paper checks it, without logging in
+    seen = requests.get(journey.url + case["result"]["verify_path"], timeout=30,
+                        headers={"Accept": "application/json"})
+    assert seen.status_code == 200, seen.text
+    assert (seen.json()["status"], seen.json()["code"]) == ("valid", code)
 
 
 def answered(journey, case):
