@@ -12,6 +12,10 @@ from osac_shared.testing import ACTORS, staff
 pytestmark = pytest.mark.browser
 
 EXCHANGE = "academic.exchange"        # mandatory: application form and transcript
+# a domestic exchange in an academic year after the suite's clock (2026-03-02)
+EXCHANGE_FORM = {"programme": "domestic_exchange", "partner_university": "厦门大学",
+                 "academic_year": "2026-2027", "term": "autumn", "gpa": 3.2,
+                 "language_test": "none", "study_plan": "到厦门大学访学一学期，修读海洋经济方向课程。"}
 REPAIR = "logistics.dorm-repair"
 
 
@@ -27,7 +31,7 @@ def wait_for(fetch, ok, timeout=15, interval=0.4):
 def new_exchange_case(hall, key):
     with hall.rpc(ACTORS["student"]) as rpc:
         return rpc.academic.submit_case(EXCHANGE, ["application_form", "transcript"],
-                                        {"details": "去台湾交流一学期"}, key)["id"]
+                                        EXCHANGE_FORM, key)["id"]
 
 
 def no_horizontal_scroll(page):
@@ -37,7 +41,13 @@ def no_horizontal_scroll(page):
 # (a) ----------------------------------------------------------------------------------------
 def test_missing_materials_are_told_once_in_one_checklist(open_as, url):
     page = open_as("2026000001", f"/ui/apply/{EXCHANGE}")
-    page.fill("#f-details", "申请去台湾交流一学期")
+    page.select_option("#f-programme", "domestic_exchange")
+    page.fill("#f-partner_university", "厦门大学")
+    page.fill("#f-academic_year", "2026-2027")
+    page.select_option("#f-term", "autumn")
+    page.fill("#f-gpa", "3.2")
+    page.select_option("#f-language_test", "none")
+    page.fill("#f-study_plan", "到厦门大学访学一学期，修读海洋经济方向课程。")
     page.check("#m-language_certificate")                       # the optional one only
     with page.expect_response(lambda r: r.request.method == "POST") as answer:
         page.click("main form button[type=submit]")
@@ -50,7 +60,7 @@ def test_missing_materials_are_told_once_in_one_checklist(open_as, url):
     assert "交流生申请表" in text and "成绩单" in text
     assert page.evaluate("document.activeElement.id") == "problems"   # read out first
     # the student's input is kept; the missing ones are marked on the form itself
-    assert page.input_value("#f-details") == "申请去台湾交流一学期"
+    assert page.input_value("#f-partner_university") == "厦门大学"
     assert page.is_checked("#m-language_certificate")
     assert page.get_attribute("#m-transcript", "aria-invalid") == "true"
     page.check("#m-application_form")
