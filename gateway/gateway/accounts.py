@@ -19,7 +19,7 @@ from sqlalchemy import DateTime, ForeignKey, String, delete, select, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
-from osac_shared.auth import A_POST, B_POST, DESK, DIRECTOR, ROLE_ZH, STUDENT
+from osac_shared.auth import A_POST, B_POST, COMMITTEE, DESK, DIRECTOR, ROLE_ZH, STUDENT
 from osac_shared.registry import DEPARTMENT_EN, DEPARTMENT_ZH, DEPARTMENTS
 
 hasher = PasswordHasher()      # argon2id, RFC 9106 low-memory defaults (~0.4 s on 2 cores)
@@ -90,6 +90,7 @@ def demo_accounts():
         accounts.append((f"{dept}_b", B_POST, dept, f"{DEPARTMENT_ZH[dept]} B岗"))
         accounts.append((f"{dept}_a", A_POST, dept, f"{DEPARTMENT_ZH[dept]} A岗"))
     accounts += [("director", DIRECTOR, None, "王主任"), ("desk", DESK, None, "咨询台")]
+    accounts += [("committee", COMMITTEE, None, "管理委员会")]      # the centre's, read-only
     return [dict(username=u, role=r, department=d, name=n) for u, r, d, n in accounts]
 
 

@@ -23,7 +23,7 @@ from flask import (Blueprint, flash, g, get_flashed_messages, redirect, render_t
                    request, url_for)
 from werkzeug.exceptions import BadRequest, HTTPException
 
-from osac_shared.auth import A_POST, B_POST, DESK, DIRECTOR, STUDENT
+from osac_shared.auth import A_POST, B_POST, COMMITTEE, DESK, DIRECTOR, STUDENT
 from osac_shared.clock import system_now
 from osac_shared.errors import DomainError
 from osac_shared.registry import DEPARTMENTS
@@ -40,7 +40,7 @@ PRE_COOKIE = "osac_pre"            # pre-session CSRF seed (login form)
 FORMS_TTL = 60.0                   # seconds a department's form descriptions are cached
 GUIDE_PAGE = 15
 HOME = {STUDENT: "ui.my", B_POST: "ui.window", A_POST: "ui.approvals", DESK: "ui.desk",
-        DIRECTOR: "ui.director"}
+        DIRECTOR: "ui.director", COMMITTEE: "ui.committee"}
 WINDOW_EN = {1: "Student affairs", 2: "Financial aid", 3: "Insurance", 4: "Admissions & jobs",
              5: "Teaching services", 6: "Student records", 7: "Registration & security",
              8: "Youth League", 9: "Network", 10: "Campus card", 11: "Repairs",
@@ -112,18 +112,27 @@ def nav():
     links = [("ui.guide", "nav.guide")]
     role = user.role if user else None
     if role == STUDENT:
-        links += [("ui.my", "nav.my"), ("ui.notifications", "nav.notifications")]
+        links += [("ui.my", "nav.my"), ("ui.notifications", "nav.notifications"),
+                  ("ui.vote", "nav.vote")]
     elif role == B_POST:
-        links += [("ui.window", "nav.window"), ("ui.due_soon", "nav.due_soon")]
+        links += [("ui.window", "nav.window"), ("ui.due_soon", "nav.due_soon"),
+                  ("ui.assessment", "nav.my_assessment")]
     elif role == A_POST:
         links += [("ui.approvals", "nav.approvals"), ("ui.window", "nav.window"),
-                  ("ui.due_soon", "nav.due_soon")]
+                  ("ui.due_soon", "nav.due_soon"), ("ui.assessment", "nav.my_assessment")]
     elif role == DESK:
         links += [("ui.desk", "nav.desk")]
     elif role == DIRECTOR:
         links += [("ui.director", "nav.director"), ("ui.due_soon", "nav.due_soon"),
-                  ("ui.desk", "nav.desk")]
+                  ("ui.desk", "nav.desk")] + HALL_OFFICE + [("ui.roster", "nav.roster")]
+    elif role == COMMITTEE:
+        links += [("ui.committee", "nav.committee")] + HALL_OFFICE
     return links
+
+
+# the hall office's pages the director keeps and the management committee reads
+HALL_OFFICE = [("ui.patrols", "nav.patrols"), ("ui.assessment", "nav.assessment"),
+               ("ui.sunshine", "nav.sunshine"), ("ui.reports", "nav.reports")]
 
 
 @bp.context_processor
