@@ -339,6 +339,7 @@ MESSAGES = {
                              "Each finding needs its window and an opinion; give the result too "
                              "if it was fixed on the spot; leave unused rows blank."),
     "patrol.finding_n": ("问题 {n}", "Finding {n}"),
+    "patrol.more_findings": ("还有问题？登记问题 2、3", "More findings? Rows 2 and 3"),
     "patrol.finding_field": ("问题 {n} · {what}", "Finding {n} · {what}"),
     "patrol.f_window": ("窗口", "Window"),
     "patrol.f_person": ("涉及人员（工号，可不填）", "Person (staff id, optional)"),
@@ -384,6 +385,7 @@ MESSAGES = {
     "assess.dismissal_now": ("{who} 本学期记过已达5次：建议予以劝退", "{who} has 5 demerits this "
                                                                   "term: dismissal advised"),
     "assess.total": ("记过", "Demerits"),
+    "assess.people": ("各人记过情况", "Demerits per person"),
     "assess.month_count": ("当月", "Month"),
     "assess.term_count": ("当学期", "Term"),
     "assess.verdict": ("处理", "Consequence"),

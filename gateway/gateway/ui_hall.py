@@ -238,6 +238,7 @@ def patrols_page(status=200, error=None, posted=None, names=None):
         clock().date()), patrols=patrols, open_findings=ok.get("open") or [],
         found=found, still_open=still_open, people=people, checks=hl.CHECKS,
         rows=range(hl.FINDING_ROWS), windows=WINDOWS, today=clock().date().isoformat(),
+        more_open=hl.more_findings_given(posted or {}),
         error=error or period_error(problem) or first_error(failed, "patrols", "open"),
         down=hall_down(failed, "patrols", "open"), posted=posted or {},
         editable=is_director())
@@ -348,8 +349,9 @@ def sunshine():
 
 # ---- the roster (A/B posts and shifts) ---------------------------------------------------------
 POST_FIELDS = {"window": "roster.window", "staff_id": "roster.staff_id", "post": "roster.post",
-               "name": "roster.name", "date": "roster.date", "start": "roster.start",
-               "end": "roster.end"}
+               "name": "roster.name"}
+SHIFT_FIELDS = {"window": "roster.window", "staff_id": "roster.staff", "date": "roster.date",
+                "start": "roster.start", "end": "roster.end"}
 
 
 def roster_page(status=200, error=None, posted=None):
@@ -377,8 +379,8 @@ def roster():
     return roster_page()
 
 
-def roster_names():
-    return {k: _(v) for k, v in POST_FIELDS.items()}
+def roster_names(fields=POST_FIELDS):
+    return {k: _(v) for k, v in fields.items()}
 
 
 @bp.post("/roster/posts")
@@ -415,7 +417,7 @@ def add_shift():
                                     f.get("window", type=int),
                                     f.get("staff_id", "").strip()[:64]),
                       _("roster.shift_added"), url_for("ui.roster", date=day),
-                      roster_page, roster_names())
+                      roster_page, roster_names(SHIFT_FIELDS))
 
 
 # ---- reports -----------------------------------------------------------------------------------

@@ -88,6 +88,12 @@ def patrol_from_form(form):
     return checklist, findings, rows
 
 
+def more_findings_given(form):
+    """Was anything typed in the finding rows after the first (so they are shown open)?"""
+    return any((form.get(f"finding_{i}_{f}") or "").strip()
+               for i in range(1, FINDING_ROWS) for f in FINDING_FIELDS)
+
+
 def patrol_field_names(rows, lang):
     """{error field: label} for the patrol form: checks by name, findings by their form row."""
     names = {"date": i18n.t("patrol.date", lang), "checklist": i18n.t("patrol.checklist", lang),
