@@ -410,6 +410,8 @@ MESSAGES = {
                                                           "{window} (score {score})"),
     "sun.no_winner": ("{month}暂无阳光窗口（还没有可评比的数据）。", "No Sunshine Window for "
                                                            "{month} yet (no data to rank)."),
+    "sun.tied": ("{month}暂无阳光窗口：{n} 个窗口得分与票数都相同，并列第一。", "No Sunshine Window "
+                 "for {month}: {n} windows share the top score and the same votes."),
     "sun.weights": ("评分权重：{w}", "Weights: {w}"),
     "sun.votes": ("票数", "Votes"),
     "sun.demerits": ("记过", "Demerits"),

@@ -450,7 +450,7 @@ def committee():
     report = ok.get("report") or {}
     return render("committee.html", month=month, report=report, sun=ok.get("sun") or {},
                   totals=hl.report_totals(report), overall=hl.overall_satisfaction(
-                      ok.get("sat")), open_findings=ok.get("open") or [],
+                      ok.get("sat")), open_findings=ok.get("open"),
                   down=hall_down(failed, "report", "sun", "sat", "open"),
                   error=first_error(failed, "report", "sun", "sat", "open"))
 

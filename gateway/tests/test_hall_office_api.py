@@ -3,7 +3,10 @@ logistics services on RabbitMQ and PostgreSQL: the director's patrols and demeri
 roster (windows, A/B posts, shifts, who is on duty), students' monthly vote, and what the
 management committee reads (patrols, findings, assessment, satisfaction, the Sunshine ranking,
 reports). Every route is tried by the roles it serves and by one it refuses; bad input is
-answered with the field named."""
+answered with the field named. The pages over the same platform speak Chinese and English
+and refuse the roles they are not for (the browser walks them in tests/browser)."""
+import re
+
 import pytest
 
 from osac_shared.testing import staff
@@ -264,3 +267,33 @@ def test_votes_satisfaction_the_sunshine_ranking_and_reports(plat, url, users):
         for path in ("/api/hall/satisfaction", "/api/hall/sunshine",
                      f"/api/hall/report?period={mine['month']}"):
             assert users[who].get(url + path, timeout=15).status_code == 403, (who, path)
+
+
+TAG = re.compile(r"<[^>]+>")
+RAW_KEY = re.compile(r"\b(?:patrol|assess|sun|sat|roster|rep|com|vote|period|check|kind|post|"
+                     r"part|nav)\.[a-z_]+\b")
+
+
+@pytest.mark.parametrize("who, paths", [
+    ("director", ("/ui/patrols", "/ui/assessment", "/ui/sunshine", "/ui/roster", "/ui/reports",
+                  "/ui/patrols?period=2026-term2", "/ui/assessment?period=nonsense")),
+    ("committee", ("/ui/committee", "/ui/patrols", "/ui/assessment", "/ui/sunshine",
+                   "/ui/reports")),
+    ("logistics_b", ("/ui/assessment",)), ("2026000001", ("/ui/vote",))])
+def test_the_pages_speak_both_languages(url, users, who, paths):
+    for path in paths:
+        for lang in ("zh", "en"):
+            sep = "&" if "?" in path else "?"
+            r = users[who].get(f"{url}{path}{sep}lang={lang}", timeout=30)
+            assert r.status_code == 200, (who, path, lang, r.text[:300])
+            text = TAG.sub(" ", r.text)
+            assert not RAW_KEY.findall(text), (who, path, lang, RAW_KEY.findall(text))
+            assert f'<html lang="{"zh-CN" if lang == "zh" else "en"}">' in r.text
+
+
+@pytest.mark.parametrize("who, path", [
+    ("committee", "/ui/roster"), ("desk", "/ui/patrols"), ("2026000001", "/ui/assessment"),
+    ("logistics_b", "/ui/sunshine"), ("director", "/ui/vote"), ("logistics_a", "/ui/reports")])
+def test_pages_refuse_the_roles_they_are_not_for(url, users, who, path):
+    r = users[who].get(url + path + "?lang=zh", timeout=30)
+    assert r.status_code == 403 and "没有权限" in r.text
