@@ -420,8 +420,8 @@ MESSAGES = {
     "part.on_time": ("按时办结", "on time"),
     "part.assessment": ("考核", "assessment"),
     "sat.title": ("满意度", "Satisfaction"),
-    "sat.overall": ("总体满意率 {rate}（{satisfied}/{rated}），目标 96%", "Overall {rate} "
-                                                                 "({satisfied}/{rated}); target 96%"),
+    "sat.overall": ("总体满意率 {rate}（{satisfied}/{rated}），目标 96%",
+                    "Overall {rate} ({satisfied}/{rated}); target 96%"),
     "sat.by_window": ("各窗口满意度", "Per window"),
     "sat.by_person": ("各工作人员满意度", "Per person"),
     "sat.person": ("人员", "Person"),

@@ -225,7 +225,7 @@ def post_name(post):
 
 
 # ---- patrols (巡查) -------------------------------------------------------------------------
-def patrols_page(status=200, error=None, posted=None, names=None):
+def patrols_page(status=200, error=None, posted=None):
     period, problem = period_view()
     ok, failed = fan_out({"patrols": ("hall", "patrols", (period,), {}),
                           "open": ("hall", "open_findings", (), {}),
@@ -263,7 +263,7 @@ def record_patrol():
     names = hl.patrol_field_names(rows, lang())
     return hall_write("record_patrol", (day, checklist, findings), done,
                       url_for("ui.patrols", period=request.args.get("period", "")),
-                      lambda s, e, p: patrols_page(s, e, p), names)
+                      patrols_page, names)
 
 
 @bp.post("/patrols/findings/<int:finding_id>/resolve")
@@ -274,7 +274,7 @@ def resolve_finding(finding_id):
                                           request.form.get("result", "").strip()[:2000]),
                       _("patrol.resolved"),
                       url_for("ui.patrols", period=request.args.get("period", "")),
-                      lambda s, e, p: patrols_page(s, e, p), names)
+                      patrols_page, names)
 
 
 # ---- assessment (考核) ----------------------------------------------------------------------
@@ -323,7 +323,7 @@ def record_demerit():
                                          f.get("source_ref", "").strip()[:128],
                                          f.get("note", "").strip()[:2000]), done,
                       url_for("ui.assessment", period=request.args.get("period", "")),
-                      lambda s, e, p: assessment_page(s, e, p),
+                      assessment_page,
                       {k: _(v) for k, v in DEMERIT_FIELDS.items()})
 
 

@@ -5,7 +5,6 @@ assessment table over the whole roster, the A/B pairing of each window, and tota
 Terms are the hall's (``hall.rules.periods``): ``YYYY-term1`` is February to July of YYYY,
 ``YYYY-term2`` August YYYY to January YYYY+1."""
 import re
-from datetime import date
 
 from . import i18n
 from .hall_api import CHECKS
