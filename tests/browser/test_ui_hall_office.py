@@ -165,7 +165,7 @@ def test_the_director_records_a_demerit_and_reads_the_ranking_and_reports(open_a
     page.goto(url + "/ui/sunshine")
     assert page.title().startswith("阳光窗口评比")
     row = page.locator("#ranking tr:has(th:text-is('11 · 维修服务'))")
-    assert row.locator("td").nth(1).inner_text() == "1"                  # the student's vote
+    assert row.locator("td").nth(2).inner_text() == "1"                  # the student's vote
     assert "评分权重：投票 30%" in page.inner_text("main")
     assert sticking_out(page) == []
     page.screenshot(path=os.path.join(screenshots, "sunshine-375.png"), full_page=True)
