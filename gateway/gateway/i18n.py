@@ -466,6 +466,7 @@ MESSAGES = {
                           "Only a B post of that window can have a shift there; one person's "
                           "shifts on a day may not overlap."),
     "roster.shift_added": ("已添加班次", "Shift added"),
+    "roster.field": ("{form} · {what}", "{form} · {what}"),
     "roster.no_shifts": ("当天没有班次。", "No shifts that day."),
     "roster.on_duty": ("当前在岗", "On duty now"),
     "roster.nobody": ("无人", "nobody"),

@@ -379,8 +379,9 @@ def roster():
     return roster_page()
 
 
-def roster_names(fields=POST_FIELDS):
-    return {k: _(v) for k, v in fields.items()}
+def roster_names(fields=POST_FIELDS, form="roster.set"):
+    """{field: "which form · which field"}: the roster page has two forms of the same fields."""
+    return {k: _("roster.field", form=_(form), what=_(v)) for k, v in fields.items()}
 
 
 @bp.post("/roster/posts")
@@ -417,7 +418,7 @@ def add_shift():
                                     f.get("window", type=int),
                                     f.get("staff_id", "").strip()[:64]),
                       _("roster.shift_added"), url_for("ui.roster", date=day),
-                      roster_page, roster_names(SHIFT_FIELDS))
+                      roster_page, roster_names(SHIFT_FIELDS, "roster.add_shift"))
 
 
 # ---- reports -----------------------------------------------------------------------------------

@@ -99,7 +99,8 @@ def test_the_director_pairs_posts_and_gives_a_shift(open_as, url, screenshots):
     page.select_option("#sh-staff", "logistics_b")
     submit(page, "#shift-form button[type=submit]")
     problems = page.inner_text("#problems")
-    assert "B岗" in problems and page.evaluate("document.activeElement.id") == "problems"
+    assert "添加班次 · B岗：该人员不是本窗口的B岗" in problems
+    assert page.evaluate("document.activeElement.id") == "problems"
     assert page.input_value("#sh-window") == "12"                   # the input is kept
     assert sticking_out(page) == []
     page.screenshot(path=os.path.join(screenshots, "roster-375.png"), full_page=True)
