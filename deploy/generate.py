@@ -128,7 +128,9 @@ def service_dockerfile(name):
         dockerfile=f"{source}/Dockerfile", image=image(name), source=source,
         generated=GENERATED, extra="")
     return head + SERVICE_RUNTIME.format(source=source, name=name, module=module,
-                                         metrics_port=METRICS_PORT)
+                                         metrics_port=METRICS_PORT,
+            extra_env="".join(f"      {key}: {value}\n"
+                              for key, value in EXTRA_ENV.get(name, {}).items()))
 
 
 def gateway_dockerfile():
@@ -238,7 +240,7 @@ COMPOSE_SERVICE = """
       SEED_DEMO: ${{SEED_DEMO:-1}}
       LOG_LEVEL: ${{LOG_LEVEL:-INFO}}
       METRICS_PORT: "{metrics_port}"
-    expose:
+{extra_env}    expose:
       - "{metrics_port}"       # /metrics (Prometheus) and /healthz (the health check)
     healthcheck:
       test: ["CMD", "python", "-m", "osac_shared.healthcheck", "{name}"]
@@ -292,6 +294,13 @@ volumes:
 """
 
 
+# a service's own settings beyond the common ones (each read by its config.yml)
+EXTRA_ENV = {
+    # the certificates' QR codes open /verify/<code> on the gateway published below
+    "academic": {"VERIFY_BASE_URL": "${VERIFY_BASE_URL:-http://127.0.0.1:${GATEWAY_PORT:-8000}}"},
+}
+
+
 def compose():
     passwords = "".join(f"      RABBITMQ_PASSWORD_{upper(user)}: "
                         f"${{RABBITMQ_PASSWORD_{upper(user)}:-{user}-local}}\n"
@@ -302,7 +311,9 @@ def compose():
             name=name, image=image(name), zh=DEPARTMENT_ZH.get(name, name),
             en=DEPARTMENT_EN.get(name, name), source=folder(name), rabbit=rabbit_uri(name),
             db_var=db_env_var(name), pg=PG_BASE, database=database(name),
-            metrics_port=METRICS_PORT)
+            metrics_port=METRICS_PORT,
+            extra_env="".join(f"      {key}: {value}\n"
+                              for key, value in EXTRA_ENV.get(name, {}).items()))
     deps = "".join(f"      {name}:\n        condition: service_healthy\n" for name in SERVICES)
     return text + COMPOSE_GATEWAY.format(rabbit=rabbit_uri("gateway"), pg=PG_BASE,
                                          database=database("gateway"), service_deps=deps,

@@ -13,6 +13,7 @@
 # Ctrl-C stops everything.
 # Environment: AMQP_URI, <NAME>_DB_URL, GATEWAY_HOST (127.0.0.1), GATEWAY_PORT (8000),
 #   SECRET_KEY, SEED_DEMO (1), READY_TIMEOUT (seconds to wait for the gateway, 120),
+#   VERIFY_BASE_URL (http://GATEWAY_HOST:GATEWAY_PORT: what certificates' QR codes open),
 #   PROCFILE (deploy/local/Procfile), BUS_USERS (own; shared: one user for all anyway),
 #   RABBITMQ_VHOST, RABBITMQ_SECRETS_DIR (var/secrets/rabbitmq), RABBITMQ_USER_PREFIX (none).
 set -euo pipefail
@@ -28,6 +29,9 @@ GATEWAY_HOST="${GATEWAY_HOST:-127.0.0.1}"
 GATEWAY_PORT="${GATEWAY_PORT:-8000}"
 export GATEWAY_BIND="$GATEWAY_HOST:$GATEWAY_PORT"
 URL="http://$GATEWAY_HOST:$GATEWAY_PORT/"
+# the certificates' QR codes (academic) open /verify/<code> on this gateway; a phone scanning
+# one needs an address it can reach: set VERIFY_BASE_URL (e.g. http://192.168.1.10:8000)
+export VERIFY_BASE_URL="${VERIFY_BASE_URL:-http://$GATEWAY_HOST:$GATEWAY_PORT}"
 READY_TIMEOUT="${READY_TIMEOUT:-120}"
 PROCFILE="${PROCFILE:-deploy/local/Procfile}"
 BROKER="${AMQP_URI##*@}"      # shown without the password

@@ -7,6 +7,7 @@ boundary, and a test moving the platform's clock (CLOCK_FILE) must not log every
 """
 import hashlib
 import hmac
+import json
 import random
 import secrets
 import time
@@ -19,6 +20,7 @@ from sqlalchemy import DateTime, ForeignKey, String, delete, select, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
+from osac_shared import demo
 from osac_shared.auth import A_POST, B_POST, COMMITTEE, DESK, DIRECTOR, ROLE_ZH, STUDENT
 from osac_shared.registry import DEPARTMENT_EN, DEPARTMENT_ZH, DEPARTMENTS
 
@@ -61,11 +63,13 @@ class LoginSession(Base):
 
 
 class IdempotencyKey(Base):
-    """(student, Idempotency-Key) -> the case that key created, so a repeat answers 200."""
-    __tablename__ = "idempotency_keys"
+    """(student, Idempotency-Key) -> the case that key created and a fingerprint of the
+    request, so a repeat answers 200 and a different request under the same key 409."""
+    __tablename__ = "submission_keys"
     username: Mapped[str] = mapped_column(String(64), primary_key=True)
     key: Mapped[str] = mapped_column(String(128), primary_key=True)
     case_id: Mapped[str] = mapped_column(String(64))
+    fingerprint: Mapped[str] = mapped_column(String(64), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
@@ -84,13 +88,17 @@ def user_to_dict(user):
 
 
 def demo_accounts():
-    """Every demo account (all with password ``demo1234``)."""
-    accounts = [("2026000001", STUDENT, None, "张三"), ("2026000002", STUDENT, None, "李四")]
+    """Every demo account (all with password ``demo1234``): the students of
+    ``osac_shared.demo``, each department's B and A post, the review committees of the
+    departments that have one, the centre's committee, the director and the desk."""
+    accounts = [(s.id, STUDENT, None, s.name) for s in demo.STUDENTS]
     for dept in DEPARTMENTS:
         accounts.append((f"{dept}_b", B_POST, dept, f"{DEPARTMENT_ZH[dept]} B岗"))
         accounts.append((f"{dept}_a", A_POST, dept, f"{DEPARTMENT_ZH[dept]} A岗"))
-    accounts += [("director", DIRECTOR, None, "王主任"), ("desk", DESK, None, "咨询台")]
-    accounts += [("committee", COMMITTEE, None, "管理委员会")]      # the centre's, read-only
+        if dept in demo.COMMITTEES:
+            accounts.append((f"{dept}_committee", COMMITTEE, dept, demo.COMMITTEES[dept][0]))
+    accounts += [("committee", COMMITTEE, None, "管理委员会"), ("director", DIRECTOR, None, "王主任"),
+                 ("desk", DESK, None, "咨询台")]
     return [dict(username=u, role=r, department=d, name=n) for u, r, d, n in accounts]
 
 
@@ -156,15 +164,22 @@ def close_session(session, token, secret):
 
 
 # ---- idempotency keys ----------------------------------------------------------------
+def fingerprint(request_body):
+    """A stable digest of a submission (item, materials, form, green reason)."""
+    text = json.dumps(request_body, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def case_for_key(session, username, key):
+    """-> (case id, request fingerprint) a key created, or None."""
     row = session.get(IdempotencyKey, (username, key))
-    return row.case_id if row else None
+    return (row.case_id, row.fingerprint) if row else None
 
 
-def remember_key(session, username, key, case_id, now):
+def remember_key(session, username, key, case_id, digest, now):
     """Record which case a key created; False when a concurrent request recorded it first."""
     session.add(IdempotencyKey(username=username, key=key, case_id=case_id,
-                               created_at=utc(now)))
+                               fingerprint=digest, created_at=utc(now)))
     try:
         session.commit()
         return True

@@ -15,7 +15,7 @@ from osac_shared.clock import system_now
 from osac_shared.errors import DomainError, forbidden, not_found, validation_failed
 from osac_shared.registry import DEPARTMENTS
 
-from . import accounts, compose, schemas, security
+from . import accounts, compose, schemas, security, ui_logic
 from .app import COOKIE, call_context, current_user, db, require_roles, state
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -23,10 +23,6 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 ALL = DEPARTMENTS
 CASE_ID = re.compile(r"^[a-z_]+-[0-9A-Za-z-]{1,60}$")
 IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,128}$")
-STAFF_ACTIONS = {"accept": schemas.NoteBody, "return": schemas.ReturnBody,
-                 "approve": schemas.NoteBody, "complete": schemas.NoteBody,
-                 "reject": schemas.ReasonBody}
-STUDENT_ACTIONS = {"resubmit": schemas.ResubmitBody, "withdraw": schemas.NoteBody}
 
 
 def body(schema):
@@ -106,15 +102,42 @@ def submit_case():
         raise validation_failed({"Idempotency-Key": "须为1–128个可见ASCII字符 / 1–128 "
                                                     "printable ASCII characters"})
     clients, user, ctx = state().clients, current_user(), call_context()
+    fingerprint = accounts.fingerprint(data)
     if key:
         known = accounts.case_for_key(db(), user.username, key)
         if known:
-            return clients.call(service_of(known), "get_case", known, **ctx), 200
+            return _replay(known, fingerprint, ctx)
     case = clients.call(department, "submit_case", data["item_code"], data["materials"],
                         data["form"], key, data["green_reason"], write=True, **ctx)
-    if key and not accounts.remember_key(db(), user.username, key, case["id"], state().clock()):
-        return case, 200          # a concurrent request with the same key won the race
-    return case, 201
+    if key and not accounts.remember_key(db(), user.username, key, case["id"], fingerprint,
+                                         state().clock()):
+        # a concurrent request with the same key won the race
+        return _replay(accounts.case_for_key(db(), user.username, key), fingerprint, ctx)
+    return compose.with_hrefs(_promised(case, ctx)), 201
+
+
+def _replay(known, fingerprint, ctx):
+    """A repeated Idempotency-Key: the same request gets its case again (200); a different
+    request under the same key is refused (409), never silently dropped."""
+    case_id, stored = known
+    if stored and stored != fingerprint:
+        raise DomainError("idempotency_conflict",
+                          "该幂等键已用于另一份申请；新的申请请换一个 Idempotency-Key",
+                          "This Idempotency-Key was used for a different application; use a "
+                          "new key for a new application",
+                          {"Idempotency-Key": f"已用于 {case_id} / already used for {case_id}"},
+                          409)
+    case = state().clients.call(service_of(case_id), "get_case", case_id, **ctx)
+    return compose.with_hrefs(_promised(case, ctx)), 200
+
+
+def _promised(case, ctx):
+    """The case with the deadline the SLA will hold it to (``due_at``; the SLA's own rules
+    and calendar), or ``unavailable: ["sla"]`` when the SLA cannot say now."""
+    ok, failed = state().clients.fan_out({"sla": ("sla", "promise", (case,), {})}, **ctx)
+    promise = ok.get("sla") or {}
+    return {**case, "due_at": promise.get("due_at"), "flagged": bool(promise.get("flagged")),
+            "unavailable": sorted(failed)}
 
 
 @bp.get("/cases/<case_id>")
@@ -128,34 +151,35 @@ def get_case(case_id):
     if "case" in failed:
         raise failed["case"]
     security.check_case_owner(current_user(), ok["case"])
-    case = compose.attach_deadline(ok["case"], ok.get("sla"))
+    case = compose.with_hrefs(compose.attach_deadline(ok["case"], ok.get("sla")))
     return {**case, "unavailable": ["sla"] if "sla" in failed else []}
 
 
-@bp.post("/cases/<case_id>/<any(accept, return, approve, complete, reject):action>")
-@require_roles(*STAFF)
-def staff_action(case_id, action):
-    return _act(case_id, action, body(STAFF_ACTIONS[action]))
+LIFECYCLE_ROUTE = "/cases/<case_id>/<any(accept, return, approve, complete, reject, resubmit, " \
+    "withdraw, expedite):action>"
+ACTION = re.compile(r"^[a-z_]{2,32}$")
+MAX_ACTION_BODY = 50                 # keys in an action's input
 
 
-@bp.post("/cases/<case_id>/<any(resubmit, withdraw):action>")
-@require_roles(STUDENT)
-def student_action(case_id, action):
-    return _act(case_id, action, body(STUDENT_ACTIONS[action]))
-
-
-def _act(case_id, action, data):
+@bp.post(LIFECYCLE_ROUTE)
+@bp.post("/cases/<case_id>/actions/<action>")
+@require_roles()
+def case_action(case_id, action):
+    """Take one of the case's next_actions: the department loads the body with that step's
+    own schema (its ``input_schema``) and refuses any step not open to this user now."""
     department = department_of_case(case_id)
+    if not ACTION.match(action):
+        raise not_found("操作", "Action", action)
+    data = request.get_json(silent=True)
+    if data is None:
+        data = {}
+    if not isinstance(data, dict) or len(data) > MAX_ACTION_BODY:
+        raise validation_failed({"body": "须为 JSON 对象（见 next_actions[].input_schema）/ must "
+                                         "be a JSON object (see next_actions[].input_schema)"})
     security.check_case_reach(current_user(), department, write=True)
-    kwargs = {"reason": data.get("reason", "")}
-    if action == "return":
-        deadline = data.get("deadline")
-        kwargs["notice"] = {"missing": data["missing"], "correct": data["correct"],
-                            "deadline": deadline.isoformat() if deadline else None}
-    if action == "resubmit":
-        kwargs["materials"] = data["materials"]
-    return state().clients.call(department, "act", case_id, action, write=True, **kwargs,
+    case = state().clients.call(department, "perform", case_id, action, data, write=True,
                                 **call_context())
+    return compose.with_hrefs(case)
 
 
 @bp.get("/me/cases")
@@ -164,8 +188,8 @@ def my_cases():
     query = schemas.ListQuery().load(request.args)
     statuses, page, per_page = query["statuses"], query["page"], query["per_page"]
     user = current_user()
-    if user.role in STAFF:
-        departments, merged = [user.department], False
+    if user.role in STAFF or (user.role == COMMITTEE and user.department):
+        departments, merged = [user.department], False       # a department's own list
     elif user.role in (STUDENT, DIRECTOR, COMMITTEE):
         departments, merged = list(ALL), True
     else:
@@ -192,6 +216,36 @@ def my_cases():
         unavailable += sorted(missed)
     return {"cases": cases, "total": sum(a["total"] for a in answers), "page": page,
             "per_page": per_page, "unavailable": unavailable}
+
+
+@bp.get("/me/notifications")
+@require_roles(STUDENT)
+def my_notifications():
+    """What the student has been told about their cases, newest first (the UI's 通知):
+    every acceptance, return, approval, completion and refusal, fix-by dates, and deadlines
+    near or past; in both languages."""
+    query = schemas.PageQuery().load(request.args)
+    clients, ctx = state().clients, call_context()
+    ok, failed = clients.fan_out({d: (d, "list_cases", (), {"page": 1, "per_page": 50})
+                                  for d in ALL}, **ctx)
+    cases = [c for d in ALL if d in ok for c in ok[d]["cases"]]
+    unavailable = sorted(failed)
+    deadlines = {}
+    if cases:
+        got, missed = clients.fan_out(
+            {"sla": ("sla", "deadlines", ([c["id"] for c in cases],), {})}, **ctx)
+        deadlines = got.get("sla") or {}
+        unavailable += sorted(missed)
+    now = state().clock()
+    zh = ui_logic.notifications(cases, deadlines, now, "zh")
+    en = ui_logic.notifications(cases, deadlines, now, "en")
+    entries = [{"at": n["at"].isoformat() if n["at"] else None, "case_id": n["case_id"],
+                "kind": n["kind"], "text_zh": n["text"], "text_en": e["text"],
+                "reason": n["reason"]} for n, e in zip(zh, en)]
+    page, per_page = query["page"], query["per_page"]
+    return {"notifications": entries[(page - 1) * per_page:page * per_page],
+            "total": len(entries), "page": page, "per_page": per_page,
+            "unavailable": unavailable}
 
 
 # ---- material files ------------------------------------------------------------------------

@@ -148,5 +148,7 @@ def create_app(settings=None):
     app.register_blueprint(hall_bp)
     from .sla_api import bp as sla_bp    # deadlines: calendar, SLA report, at-risk
     app.register_blueprint(sla_bp)
+    from . import verify                 # /verify/<code> (public), revoking certificates
+    verify.init_app(app)
     security.init_app(app)    # CSRF, throttling, audit log, uploads (gateway/security.py)
     return app

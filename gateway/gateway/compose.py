@@ -48,3 +48,14 @@ def group_by_window(items):
         windows.setdefault(item["window"], []).append(item)
     return [(w, WINDOW_ZH.get(w, f"窗口{w}"), sorted(windows[w], key=lambda i: i["code"]))
             for w in sorted(windows)]
+
+
+def with_hrefs(case):
+    """A department's case with each of its next_actions' address: POST
+    /api/cases/<id>/actions/<action> with a body that fits the action's ``input_schema``."""
+    actions = case.get("next_actions")
+    if not actions:
+        return case
+    return {**case, "next_actions": [
+        {**a, "href": f"/api/cases/{case['id']}/actions/{a['action']}", "method": "POST"}
+        for a in actions]}

@@ -545,6 +545,56 @@ MESSAGES = {
     "note.overdue": ("{item}：已超过办结期限，可投诉", "{item}: past the deadline; you may "
                                                       "complain"),
     "note.fix_by": ("{item}：补正期限 {date}", "{item}: fix it by {date}"),
+    # certificate verification (/verify, public) and a case's certificate (verify.py)
+    "verify.title": ("证明核验", "Certificate verification"),
+    "verify.intro": ("输入证明下方印有的验证码，或用手机扫描证明上的二维码，即可核验教务处开具的电子证明是否真实有效。",
+                     "Enter the code printed at the foot of the certificate, or scan its QR "
+                     "code, to check that Academic Affairs issued it and that it is still "
+                     "valid."),
+    "verify.valid": ("证明有效", "Valid certificate"),
+    "verify.valid_lead": ("该证明由教务处开具，目前有效。请核对纸质证明上的姓名、学号与下列信息一致。",
+                          "Academic Affairs issued this certificate and it is valid. Check "
+                          "that the name and student number on the paper match the ones "
+                          "below."),
+    "verify.revoked": ("证明已撤销", "Certificate revoked"),
+    "verify.revoked_lead": ("该证明曾由教务处开具，但已被撤销，不再具有证明效力。",
+                            "Academic Affairs issued this certificate but has revoked it; it "
+                            "no longer certifies anything."),
+    "verify.revoked_at": ("撤销时间", "Revoked on"),
+    "verify.revoke_reason": ("撤销原因", "Reason"),
+    "verify.kind": ("证明类型", "Certificate"),
+    "verify.holder": ("持有人", "Holder"),
+    "verify.student_id": ("学号", "Student number"),
+    "verify.issued_at": ("开具时间", "Issued on"),
+    "verify.issuer": ("开具单位", "Issued by"),
+    "verify.code": ("验证码", "Verification code"),
+    "verify.fingerprint": ("文件指纹（SHA-256）", "File fingerprint (SHA-256)"),
+    "verify.fingerprint_hint": ("收到的是PDF文件时，其SHA-256值应与此一致。",
+                                "If you received the PDF file, its SHA-256 must match this."),
+    "verify.privacy": ("为保护个人信息，姓名和学号只显示部分字符。",
+                       "To protect personal data, only part of the name and student number "
+                       "is shown."),
+    "verify.search": ("核验其他证明", "Check another certificate"),
+    "verify.enter_code": ("验证码", "Verification code"),
+    "verify.code_hint": ("12位，字母A–Z和数字2–7，不区分大小写", "12 characters, letters A–Z and "
+                                                             "digits 2–7, any case"),
+    "verify.check": ("核验", "Check"),
+    "cert.title": ("电子证明", "E-certificate"),
+    "cert.is_valid": ("证明有效，接收单位可凭验证码或二维码在线核验。",
+                      "Valid: the receiver can check it online with the code or the QR code."),
+    "cert.is_revoked": ("证明已于 {date} 撤销，不再有效。", "Revoked on {date}; no longer valid."),
+    "cert.verify_link": ("核验地址", "Verification page"),
+    "cert.download": ("下载证明（PDF）", "Download the certificate (PDF)"),
+    "cert.revoke": ("撤销证明", "Revoke the certificate"),
+    "cert.revoke_reason": ("撤销原因", "Reason for revoking"),
+    "cert.revoke_hint": ("撤销后无法恢复；原因将显示在公开核验页上（姓名、学号会被部分隐藏），请勿填写其他个人信息。",
+                         "This cannot be undone. The reason is shown on the public "
+                         "verification page (name and student number partly hidden); write no "
+                         "other personal data."),
+    "cert.revoke_confirm": ("确定撤销该证明吗？撤销后无法恢复。",
+                            "Revoke this certificate? This cannot be undone."),
+    "cert.revoked_done": ("证明已撤销，核验页面将显示“已撤销”", "Certificate revoked; its "
+                                                            "verification page now says so"),
 }
 
 UNIT_EN = {"working_days": "working days", "working_hours": "working hours",

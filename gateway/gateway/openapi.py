@@ -9,7 +9,9 @@ from functools import lru_cache
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
-from . import api, hall_api, money_api, schemas, security, sla_api
+from osac_shared import steps
+
+from . import api, hall_api, money_api, schemas, security, sla_api, verify
 
 ERROR = {"type": "object", "required": ["error", "message", "message_en", "fields"],
          "properties": {"error": {"type": "string"}, "message": {"type": "string"},
@@ -20,7 +22,8 @@ OBJ = {"type": "object"}
 FILE = {"type": "string", "format": "binary"}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-ERRORS = {"401": "not logged in", "403": "not allowed for this role, or (a POST with a session) "
+ERRORS = {"400": "unknown action (see the case's next_actions)",
+          "401": "not logged in", "403": "not allowed for this role, or (a POST with a session) "
                                          "no valid X-CSRF-Token",
           "404": "not found",
           "409": "not allowed in the current state (the case's status, already done, ...)",
@@ -39,8 +42,9 @@ SERVER_414 = {"description": "URI too long: the request line is over 4094 bytes 
 
 # request bodies, by component name (each the schema its route loads)
 BODIES = {"LoginBody": schemas.LoginBody, "SubmitBody": schemas.SubmitBody,
-          "NoteBody": schemas.NoteBody, "ReasonBody": schemas.ReasonBody,
-          "ReturnBody": schemas.ReturnBody, "ResubmitBody": schemas.ResubmitBody,
+          "NoteBody": steps.NoteBody, "ReasonBody": steps.ReasonBody,
+          "ReturnBody": steps.ReturnBody, "ResubmitBody": steps.ResubmitBody,
+          "AnswerBody": steps.AnswerBody,
           "PaymentBody": money_api.PaymentBody, "TopUpBody": money_api.TopUpBody,
           "TransferBody": money_api.TransferBody, "RateBody": hall_api.RateBody,
           "QuestionBody": hall_api.QuestionBody, "ReferBody": hall_api.ReferBody,
@@ -50,6 +54,7 @@ BODIES = {"LoginBody": schemas.LoginBody, "SubmitBody": schemas.SubmitBody,
           "ShiftBody": hall_api.ShiftBody, "PatrolBody": hall_api.PatrolBody,
           "ResolveBody": hall_api.ResolveBody, "DemeritBody": hall_api.DemeritBody,
           "VoteBody": hall_api.VoteBody}
+BODIES["RevokeBody"] = verify.RevokeBody
 
 
 def _json(schema):
@@ -139,6 +144,10 @@ PATHS = {
     "/api/cases/{case_id}": {"get": _op(
         "A case with its history and SLA view (due_at, flagged, sla_status)",
         ("200", "the case"), READ, params=[CASE_ID])},
+    "/api/me/notifications": {"get": _op(
+        "What a student has been told about their cases, newest first (zh and en)",
+        ("200", "notifications, total, page, per_page, unavailable"), ("401", "403", "422"),
+        params=[_query(schemas.PageQuery)])},
     "/api/me/cases": {"get": _op(
         "My cases: a student's across departments, a B/A post's department queue, every "
         "department for the director", ("200", "cases, total, page, per_page, unavailable"),
@@ -146,13 +155,26 @@ PATHS = {
 }
 for _action, _schema, _who in [("accept", "NoteBody", "staff"), ("return", "ReturnBody", "staff"),
                                ("approve", "NoteBody", "staff"),
-                               ("complete", "NoteBody", "staff"),
+                               ("complete", "NoteBody", "staff; a consultation: AnswerBody"),
                                ("reject", "ReasonBody", "staff"),
+                               ("expedite", "ReasonBody", "staff: the green channel"),
                                ("resubmit", "ResubmitBody", "the applicant"),
                                ("withdraw", "NoteBody", "the applicant")]:
     PATHS[f"/api/cases/{{case_id}}/{_action}"] = {"post": _post(
-        f"{_action.capitalize()} the case ({_who})", ("200", "the case"), ACT, _schema,
-        [CASE_ID])}
+        f"{_action.capitalize()} the case ({_who}); the same as "
+        f"/api/cases/{{case_id}}/actions/{_action}", ("200", "the case"), ACT + ("400",),
+        _schema, [CASE_ID])}
+_step = _post(
+    "Take one of the case's next_actions (GET /api/cases/{case_id} lists them for the asking "
+    "user, each with its href and input_schema): the lifecycle's steps and the departments' "
+    "own (an aid committee's decision, an insurer's payout, ...). A step not open to this user "
+    "now is refused (403/409) saying why", ("200", "the case"), ACT + ("400",),
+    params=[CASE_ID, _param("action", {"type": "string", "pattern": api.ACTION.pattern},
+                            "the step's action, as in next_actions[].action")])
+ACTION_INPUT = {"type": "object", "description": "the action's input: it fits that action's "
+                "next_actions[].input_schema (JSON Schema) of GET /api/cases/{case_id}"}
+_step["requestBody"] = {"required": False, **_json({"$ref": "#/components/schemas/ActionInput"})}
+PATHS["/api/cases/{case_id}/actions/{action}"] = {"post": _step}
 
 # security (gateway/security.py): CSRF token, audit log, material files
 PATHS["/api/csrf"] = {"get": _op(
@@ -183,6 +205,39 @@ PATHS["/api/cases/{case_id}/certificate"] = {"get": _op(
 PATHS["/api/cases/{case_id}/investigation-notes"] = {"get": _op(
     "A complaint's investigation notes (Sunshine staff, the director)", ("200", "notes"),
     READ + ("409",), params=[CASE_ID])}
+
+# certificates (gateway/verify.py): the public page a certificate's QR code opens (JSON for
+# Accept: application/json, else HTML -- errors too), and the academic A post revoking one
+HTML = {"text/html": {"schema": {"type": "string"}}}
+_when = {"type": "string", "format": "date-time"}
+VERIFICATION = {"type": "object", "required": ["valid", "status", "code", "kind", "student_name",
+                                               "issued_at"], "properties": {
+    "valid": {"type": "boolean"}, "status": {"type": "string", "enum": ["valid", "revoked"]},
+    "code": {"type": "string"}, "kind": {"type": "string"}, "kind_zh": {"type": "string"},
+    "kind_en": {"type": "string"},
+    "student_name": {"type": "string", "description": "masked: 张*"},
+    "student_id": {"type": "string", "description": "masked: 2026****01"},
+    "issued_at": _when, "sha256": {"type": "string"},
+    "revoked_at": {**_when, "nullable": True},
+    "revoke_reason": {"type": "string", "nullable": True}}}
+_verify = _op("Is this a certificate Academic Affairs issued, and is it valid or revoked (no "
+              "login; the holder masked). Misses are throttled per client IP",
+              ("200", "the certificate as the public may see it"),
+              ("404", "422", "429", "503", "504"), public=True,
+              params=[_param("code", {"type": "string", "maxLength": 64},
+                             "the verification code, as printed or typed (any case, dashes)")],
+              media={"application/json": VERIFICATION, **HTML})
+for _status, _response in _verify["responses"].items():
+    if _status[0] in "45":
+        _response["content"].update(HTML)
+_verify["responses"]["429"]["description"] = ("too many codes that do not exist looked up from "
+                                             "this address: locked for a while (Retry-After)")
+PATHS["/verify/{code}"] = {"get": _verify}
+PATHS["/api/cases/{case_id}/certificate/revoke"] = {"post": _post(
+    "Revoke the certificate of a completed academic case (the academic A post), with a reason "
+    "the public verification shows; 409 when already revoked", ("200", "the certificate, "
+    "revoked (case_id, revoked_by, status, revoked_at, revoke_reason)"), ACT, "RevokeBody",
+    [CASE_ID])}
 
 # money (gateway/money_api.py): every POST needs an Idempotency-Key; a repeat replays the 201
 MONEY_READ = ("401", "403", "404", "422", "503", "504")
@@ -320,6 +375,7 @@ def spec():
     plugin.map_to_openapi_type(sla_api.AwareMoment, "string", "date-time")
     plugin.map_to_openapi_type(sla_api.DayOrMoment, "string", None)
     doc.components.schema("Error", ERROR)
+    doc.components.schema("ActionInput", ACTION_INPUT)
     for name, schema in BODIES.items():
         doc.components.schema(name, schema=schema)
     doc.components.security_scheme("session", {"type": "apiKey", "in": "cookie",

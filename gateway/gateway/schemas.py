@@ -22,29 +22,6 @@ class SubmitBody(Schema):
     green_reason = fields.Str(load_default="", validate=REASON)
 
 
-class NoteBody(Schema):
-    """accept / approve / complete / withdraw: an optional note."""
-    reason = fields.Str(load_default="", validate=REASON)
-
-
-class ReasonBody(Schema):
-    """reject: the student must be told why."""
-    reason = fields.Str(required=True, validate=[validate.Length(min=1, max=2000),
-                                                 validate.Regexp(r"\S")])
-
-
-class ReturnBody(ReasonBody):
-    """return for supplement: the one-time notice (一次性告知) of everything to add or fix."""
-    missing = fields.List(CODE, load_default=list, validate=validate.Length(max=50))
-    correct = fields.List(CODE, load_default=list, validate=validate.Length(max=50))
-    deadline = fields.Date(load_default=None, allow_none=True)
-
-
-class ResubmitBody(Schema):
-    materials = fields.List(CODE, required=True, validate=validate.Length(max=50))
-    reason = fields.Str(load_default="", validate=REASON)
-
-
 def _split(text):
     return [s.strip() for s in (text or "").split(",") if s.strip()]
 
@@ -70,3 +47,12 @@ class ListQuery(Schema):
     def statuses(self, data, **kwargs):
         data["statuses"] = _split(data.pop("status")) or None
         return data
+
+
+class PageQuery(Schema):
+    """?page=&per_page="""
+    class Meta:
+        unknown = EXCLUDE
+
+    page = fields.Int(load_default=1, validate=validate.Range(min=1, max=10000))
+    per_page = fields.Int(load_default=20, validate=validate.Range(min=1, max=100))

@@ -201,10 +201,13 @@ def may_reach_case(role, department, case_department, write=False):
     """Pure: may a user of ``role`` (of ``department``) read / act on a case of
     ``case_department``? Students: yes here, their ownership is the service's check (and
     ``check_case_owner`` after a read); B/A posts: their own department only; director and
-    committee: read only; the desk and anyone else: no (the desk works through referrals)."""
+    committee: read only (a department's own review committee: its department's cases); the
+    desk and anyone else: no (the desk works through referrals)."""
     if role == STUDENT:
         return True
     if role in STAFF:
+        return department == case_department
+    if role == COMMITTEE and department:          # a department's review committee
         return department == case_department
     if role in (DIRECTOR, COMMITTEE):
         return not write

@@ -138,19 +138,66 @@ def test_submit_with_idempotency_key(url, student):
     bad = student.post(url + "/api/cases", json={"item_code": "logistics.dorm-repair"},
                        headers={"Idempotency-Key": "x" * 200}, timeout=5)
     assert bad.status_code == 422 and "Idempotency-Key" in bad.json()["fields"]
+    # the same key with another application is refused, never silently answered with the first
+    changed = student.post(url + "/api/cases", json={
+        "item_code": "logistics.dorm-repair", "form": {**REPAIR, "room": "303"}},
+        headers={"Idempotency-Key": "repair-key-1"}, timeout=15)
+    assert changed.status_code == 409, changed.text
+    assert changed.json()["error"] == "idempotency_conflict"
+    assert "Idempotency-Key" in changed.json()["fields"]
+
+
+def test_the_201_promises_the_deadline_the_sla_keeps(url, student):
+    case = submit_repair(student, url)
+    assert ISO_WITH_OFFSET.match(case["due_at"]), case
+    kept = wait_for_deadline(student, url, case["id"])
+    assert kept["due_at"] == case["due_at"]
+
+
+def test_next_actions_are_what_the_asking_user_may_do(url, login, student, staff):
+    case = submit_repair(student, url)
+    cid = case["id"]
+    # the applicant: only withdraw; the case waits for the B post
+    assert [a["action"] for a in case["next_actions"]] == ["withdraw"]
+    assert case["allowed_actions"] == ["withdraw"]
+    assert case["waiting_for"]["role"] == "b_post"
+    seen = staff.get(url + f"/api/cases/{cid}", timeout=10).json()
+    actions = {a["action"]: a for a in seen["next_actions"]}
+    assert set(actions) == {"accept", "reject", "return", "expedite"}
+    for a in actions.values():
+        assert a["href"] == f"/api/cases/{cid}/actions/{a['action']}" and a["method"] == "POST"
+        assert a["input_schema"]["type"] == "object" and a["label_zh"] and a["label_en"]
+    assert actions["reject"]["input_schema"]["required"] == ["reason"]
+    director = login(url, "director").get(url + f"/api/cases/{cid}", timeout=10).json()
+    assert director["next_actions"] == [] and director["allowed_actions"] == []
+    # an action's input is loaded by its own schema: a blank reason names the field
+    r = staff.post(url + actions["reject"]["href"], json={"reason": "  "}, timeout=15)
+    assert r.status_code == 422 and set(r.json()["fields"]) == {"reason"}
+    r = staff.post(url + actions["accept"]["href"], json={"reason": "ok", "x": 1}, timeout=15)
+    assert r.status_code == 422 and set(r.json()["fields"]) == {"x"}
+    # a step that is not open to this user is refused, saying why
+    r = student.post(url + f"/api/cases/{cid}/actions/accept", json={}, timeout=15)
+    assert r.status_code == 403
+    r = staff.post(url + f"/api/cases/{cid}/actions/fly", json={}, timeout=15)
+    assert r.status_code == 400 and r.json()["error"] == "unknown_action"
+    r = staff.post(url + actions["accept"]["href"], json={}, timeout=15)
+    assert r.status_code == 200 and r.json()["status"] == "accepted"
+    assert r.json()["next_actions"][0]["href"].startswith(f"/api/cases/{cid}/actions/")
+    r = staff.post(url + f"/api/cases/{cid}/actions/accept", json={}, timeout=15)
+    assert r.status_code == 409 and r.json()["error"] == "illegal_transition"
 
 
 def test_missing_materials_are_all_named_at_once(url, student):
-    r = student.post(url + "/api/cases", json={"item_code": "aid.national-grant",
-                                               "form": {"hardship_level": "hard"},
+    r = student.post(url + "/api/cases", json={"item_code": "aid.national-scholarship",
+                                               "form": {"rank_percent": 5,
+                                                        "statement": "成绩优秀"},
                                                "materials": []}, timeout=15)
     assert r.status_code == 422
     body = r.json()
     assert body["error"] == "materials_missing"
-    assert set(body["fields"]) == {"materials.application_form",
-                                   "materials.hardship_recognition"}
+    assert set(body["fields"]) == {"materials.application_form", "materials.transcript"}
     assert all(" / " in text for text in body["fields"].values())   # 中文 / English
-    assert body["message"].startswith("材料不齐")
+    assert "补齐材料" in body["message"]          # the one notice (osac_shared.service)
 
 
 def test_form_errors_name_each_field(url, student):

@@ -10,6 +10,7 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound, UnsupportedMediaType
 from osac_shared.clock import TZ
 from osac_shared.db import make_engine
 from osac_shared.errors import DomainError, forbidden
+from osac_shared import steps
 from osac_shared.registry import DEPARTMENTS
 
 from gateway import accounts, compose, schemas
@@ -110,17 +111,20 @@ def test_unexpected_errors_never_leak_details():
 
 # ---- schemas -------------------------------------------------------------------------
 @pytest.mark.parametrize("schema, data, bad_fields", [
-    (schemas.ReasonBody, {}, {"reason"}),
-    (schemas.ReasonBody, {"reason": "   "}, {"reason"}),
-    (schemas.ReasonBody, {"reason": "不符合条件"}, set()),
-    (schemas.ReturnBody, {"reason": "缺材料", "missing": ["photo"], "deadline": "2026-12-10"},
+    (steps.ReasonBody, {}, {"reason"}),
+    (steps.ReasonBody, {"reason": "   "}, {"reason"}),
+    (steps.ReasonBody, {"reason": "不符合条件"}, set()),
+    (steps.ReturnBody, {"reason": "缺材料", "missing": ["photo"], "deadline": "2026-12-10"},
      set()),
-    (schemas.ReturnBody, {"missing": "photo", "deadline": "tomorrow"},
-     {"reason", "missing", "deadline"}),
+    (steps.ReturnBody, {"reason": "缺材料", "correct": {"photo": "模糊"}}, set()),
+    (steps.ReturnBody, {"missing": "photo", "deadline": "tomorrow", "correct": 3},
+     {"reason", "missing", "deadline", "correct"}),
+    (steps.ReturnBody, {"reason": "x", "other": 1}, {"other"}),
+    (steps.AnswerBody, {"answer": " \n "}, {"answer"}),
     (schemas.SubmitBody, {"item_code": "logistics.dorm-repair"}, set()),
     (schemas.SubmitBody, {"item_code": "Bad Code", "materials": "x", "extra": 1},
      {"item_code", "materials", "extra"}),
-    (schemas.ResubmitBody, {}, {"materials"}),
+    (steps.ResubmitBody, {}, {"materials"}),
     (schemas.LoginBody, {"username": ""}, {"username", "password"}),
 ])
 def test_request_schemas_name_every_bad_field(schema, data, bad_fields):
@@ -207,7 +211,7 @@ def test_logout_deletes_the_session_and_tokens_are_not_stored(Session):
 
 def test_idempotency_keys_are_per_user_and_first_wins(Session):
     with Session() as s:
-        assert accounts.remember_key(s, "2026000001", "k1", "logistics-1", NOW)
-        assert not accounts.remember_key(s, "2026000001", "k1", "logistics-2", NOW)
-        assert accounts.case_for_key(s, "2026000001", "k1") == "logistics-1"
+        assert accounts.remember_key(s, "2026000001", "k1", "logistics-1", "f1", NOW)
+        assert not accounts.remember_key(s, "2026000001", "k1", "logistics-2", "f2", NOW)
+        assert accounts.case_for_key(s, "2026000001", "k1") == ("logistics-1", "f1")
         assert accounts.case_for_key(s, "2026000002", "k1") is None

@@ -156,14 +156,23 @@ def _record(session, case, item, action, actor, reason, now, previous, correlati
                                   correlation_id))
 
 
-def materials_notice(item, provided):
-    """The one-time notice for a submission: every missing mandatory material, at once."""
+def materials_notice(item, provided, needed=None):
+    """The one-time notice for a submission: every missing mandatory material, and every
+    optional one this application needs (``needed``: {code: why "中文 / English"}), at once."""
     fields = {}
     for code in unknown_materials(item, provided):
         fields[f"materials.{code}"] = (
             f"本事项不需要该材料，请删除 / not a material of this item; remove it")
     for m in missing_materials(item, provided):
         fields[f"materials.{m.code}"] = f"请补交：{m.name_zh} / Please add: {m.name_en}"
+    given = set(provided or ())
+    names = {m.code: m for m in item.materials}
+    for code, why in (needed or {}).items():
+        m = names.get(code)
+        if m is not None and code not in given:
+            zh, _, en = str(why).partition(" / ")
+            fields[f"materials.{code}"] = (f"请补交：{m.name_zh}（{zh}）/ Please add: {m.name_en}"
+                                           + (f" ({en})" if en else ""))
     return fields
 
 
@@ -327,8 +336,8 @@ def list_cases(session, actor, department, student_id=None, statuses=None, page=
     query = select(Case)
     if actor["role"] == STUDENT:
         query = query.where(Case.student_id == actor["id"])
-    elif is_staff_of(actor, department) or actor["role"] in ("director", "committee",
-                                                                 "system"):
+    elif is_staff_of(actor, department) or actor["role"] in ("director", "system") or (
+            actor["role"] == "committee" and actor.get("department") in (None, department)):
         if student_id:
             query = query.where(Case.student_id == student_id)
     else:

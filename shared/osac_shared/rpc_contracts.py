@@ -64,6 +64,7 @@ class ItemV1(Result):
     kind = fields.Str(required=True, validate=validate.OneOf(KINDS))
     green_channel = fields.Bool(required=True)
     materials = fields.List(fields.Nested(MaterialV1), required=True)
+    form_schema = fields.Dict()          # JSON Schema of the item's form, with one example
 
 
 class HistoryV1(Result):
@@ -72,6 +73,20 @@ class HistoryV1(Result):
     actor_id = fields.Str(required=True)
     actor_role = fields.Str(required=True)
     at = Time(required=True)
+
+
+class NextActionV1(Result):
+    action = fields.Str(required=True)
+    label_zh = fields.Str(required=True)
+    label_en = fields.Str(required=True)
+    input_schema = fields.Dict(required=True)
+
+
+class WaitingForV1(Result):
+    role = fields.Str(required=True)
+    department = fields.Str(allow_none=True)
+    label_zh = fields.Str(required=True)
+    label_en = fields.Str(required=True)
 
 
 class CaseV1(Result):
@@ -93,6 +108,8 @@ class CaseV1(Result):
     department = fields.Str()
     item_name_zh = fields.Str()
     limit = fields.Nested(LimitV1)
+    next_actions = fields.List(fields.Nested(NextActionV1))   # get_case, submit, act, perform
+    waiting_for = fields.Nested(WaitingForV1, allow_none=True)
 
 
 class CasePageV1(Result):
@@ -139,6 +156,12 @@ class DueV1(Result):
     flagged = fields.Bool(required=True)
 
 
+class PromiseV1(Result):
+    due_at = Time(required=True)
+    flagged = fields.Bool(required=True)
+    basis = fields.Str(required=True)
+
+
 class AtRiskPageV1(Result):
     items = fields.List(fields.Nested(DeadlineV1), required=True)
     total = fields.Int(required=True)
@@ -178,6 +201,31 @@ class CertificatePdfV1(Result):
     content_type = fields.Str(required=True)
     sha256 = fields.Str(required=True)
     pdf_base64 = fields.Str(required=True)
+
+
+class VerificationV1(Result):
+    """A certificate as the public may see it (masked); only valid and status for a code that
+    was never issued (status "unknown")."""
+    valid = fields.Bool(required=True)
+    status = fields.Str(required=True, validate=validate.OneOf(("valid", "revoked", "unknown")))
+    code = fields.Str()
+    kind = fields.Str()
+    kind_zh = fields.Str()
+    kind_en = fields.Str()
+    student_name = fields.Str()              # masked: 张*
+    student_id = fields.Str()                # masked: 2026****01
+    issued_at = Time()
+    sha256 = fields.Str()
+    revoked_at = Time(allow_none=True)
+    revoke_reason = fields.Str(allow_none=True)
+
+
+class RevocationV1(VerificationV1):
+    case_id = fields.Str(required=True)
+    revoked_by = fields.Str(required=True)
+    code = fields.Str(required=True)
+    revoked_at = Time(required=True)
+    revoke_reason = fields.Str(required=True)
 
 
 class InvestigationNoteV1(Result):
@@ -444,6 +492,15 @@ class ActArgs(Args):
     extra = opt(fields.Dict)
 
 
+class CodeArgs(Args):
+    code = fields.Str(required=True)
+
+
+class RevokeArgs(Args):
+    case_id = fields.Str(required=True)
+    reason = fields.Str(required=True)
+
+
 class ExpediteArgs(Args):
     case_id = fields.Str(required=True)
     reason = fields.Str(required=True)
@@ -462,6 +519,16 @@ class GetDeadlineArgs(Args):
 
 class CaseIdsArgs(Args):
     case_ids = fields.List(fields.Str(), required=True)
+
+
+class PerformArgs(Args):
+    case_id = fields.Str(required=True)
+    action = fields.Str(required=True)
+    data = opt(fields.Dict)
+
+
+class PromiseArgs(Args):
+    case = fields.Dict(required=True)
 
 
 class ComputeDeadlineArgs(Args):
@@ -693,6 +760,7 @@ RPC_CONTRACTS = (
     C(D, "get_case", 1, CaseIdArgs, _n(CaseV1)),
     C(D, "list_cases", 1, ListCasesArgs, _n(CasePageV1), "newest first, paginated"),
     C(D, "act", 1, ActArgs, _n(CaseV1), "a lifecycle action (accept, return, approve, ...)"),
+    C(D, "perform", 1, PerformArgs, _n(CaseV1), "one of the case's next_actions, with its input"),
     C(D, "expedite", 1, ExpediteArgs, _n(CaseV1), "green channel"),
     C(D, "delegate", 1, DelegateArgs, fields.List(_n(DelegationV1))),
     C(D, "delegations", 1, NoArgs, fields.List(_n(DelegationV1))),
@@ -707,6 +775,8 @@ RPC_CONTRACTS = (
     C("sla", "deadlines", 1, CaseIdsArgs,
       fields.Dict(keys=fields.Str(), values=_n(DeadlineV1))),
     C("sla", "compute_deadline", 1, ComputeDeadlineArgs, _n(DueV1)),
+    C("sla", "promise", 1, PromiseArgs, _n(PromiseV1),
+      "the deadline a just-submitted case will be held to (the 201's due_at)"),
     C("sla", "report", 1, PeriodArgs, _n(SlaReportV1),
       "on-time rates (director, committee, system; B/A posts: their department)"),
     C("sla", "at_risk", 1, PageArgs, _n(AtRiskPageV1),
@@ -714,6 +784,10 @@ RPC_CONTRACTS = (
     # academic
     C("academic", "certificate_pdf", 1, CaseIdArgs, _n(CertificatePdfV1),
       "a completed certificate case's PDF (its student, academic staff, the director)"),
+    C("academic", "verify_certificate", 1, CodeArgs, _n(VerificationV1),
+      "public (no actor): /verify/<code> -- valid or revoked, masked holder"),
+    C("academic", "revoke_certificate", 1, RevokeArgs, _n(RevocationV1),
+      "the academic A post voids an issued certificate, with the reason the public sees"),
     # sunshine
     C("sunshine", "investigation_notes", 1, CaseIdArgs, fields.List(_n(InvestigationNoteV1)),
       "a complaint's investigation notes (sunshine staff, the director)"),

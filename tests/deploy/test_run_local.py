@@ -2,7 +2,8 @@
 and the gateway under honcho, each on its own SQLite file, on a RabbitMQ vhost of its own,
 each connected as its own RabbitMQ user (deploy/rabbitmq/definitions.json, passwords made by
 run.sh) and refused outside its part of the bus; the banner with the URL and the demo
-accounts appears; Ctrl-C (SIGINT) stops everything."""
+accounts appears; a certificate issued there points its QR code at that gateway's /verify
+page; Ctrl-C (SIGINT) stops everything."""
 import importlib.metadata
 import importlib.util
 import os
@@ -21,7 +22,7 @@ import requests
 
 from osac_shared.registry import DEPARTMENTS, SERVICES, db_env_var
 from osac_shared.testing import (AMQP_BASE, ARTIFACTS, REPO, create_vhost, delete_vhost,
-                                 free_port, rabbitmqctl)
+                                 free_port, login_session, rabbitmqctl)
 
 
 def load(name, path):
@@ -105,6 +106,22 @@ def read_until(proc, marker, timeout, log_path):
                          f"log: {log_path}\n" + "".join(telling[-80:]))
 
 
+def certificate_code(gateway, port):
+    """An enrollment certificate, applied for and completed over HTTP; its verify_url must
+    be this gateway's (run.sh's VERIFY_BASE_URL). -> its code."""
+    student, clerk = login_session(gateway, "2026000001"), login_session(gateway, "academic_b")
+    r = student.post(f"{gateway}/api/cases", json={
+        "item_code": "academic.enrollment-certificate", "form": {"purpose": "办理签证"}},
+        timeout=20)
+    assert r.status_code == 201, r.text
+    for action in ("accept", "approve", "complete"):         # a B-post item
+        r = clerk.post(f"{gateway}/api/cases/{r.json()['id']}/{action}", json={}, timeout=20)
+        assert r.status_code == 200, r.text
+    result = r.json()["result"]
+    assert result["verify_url"] == f"http://127.0.0.1:{port}/verify/{result['certificate_code']}"
+    return result["certificate_code"]
+
+
 MISSING = missing_packages()
 
 
@@ -144,6 +161,14 @@ def test_make_run_starts_everything_prints_the_accounts_and_stops_on_ctrl_c(tmp_
         assert all(health["dependencies"][name] == "up" for name in SERVICES), health
         for name in SERVICES:      # each service migrated its own SQLite file
             assert (tmp_path / f"{name}.db").exists()
+
+        # a certificate issued here carries a QR code of this gateway's /verify page, which
+        # answers without a login
+        gateway = f"http://127.0.0.1:{port}"
+        code = certificate_code(gateway, port)
+        view = requests.get(f"{gateway}/verify/{code}", headers={"Accept": "application/json"},
+                            timeout=10).json()
+        assert (view["status"], view["student_name"]) == ("valid", "张*")
 
         # on the bus, each process is connected as its own user, and nobody else is
         assert f"each service is on the bus as its own RabbitMQ user (vhost {vhost}" in output

@@ -46,7 +46,7 @@ def test_backup_and_restore_every_case_on_postgresql_and_sqlite(plat, tmp_path):
             rpc.logistics.submit_case("logistics.dorm-repair", [],
                                       {**REPAIR, "description": f"水管漏水 {i}"})
             rpc.finance.submit_case("finance.fee-consultation", [],
-                                    {"question": f"学费什么时候交？{i}"})
+                                    {"topic": "tuition", "question": f"学费什么时候交？{i}"})
     sources = {"LOGISTICS_DB_URL": plat.db_url("logistics"),
                "FINANCE_DB_URL": plat.env()["FINANCE_DB_URL"]}
     before = {name: snapshot(url) for name, url in (("logistics", sources["LOGISTICS_DB_URL"]),

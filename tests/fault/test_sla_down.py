@@ -95,7 +95,7 @@ def test_breaches_that_fell_due_while_the_sla_was_down_are_raised_once(plat, too
         plat.processes["sla"].kill()
         before = len(alarms.drain())
 
-        complaint = {"content": "食堂排队太久，希望增加窗口", "category": "canteen"}
+        complaint = {"topic": "service", "text": "食堂排队太久，希望增加窗口"}
         c1, c2 = (submit(plat, "logistics.complaint", complaint) for _ in range(2))
         r4 = submit(plat, "logistics.dorm-repair", REPAIR)
         plat.set_time(MON.replace(minute=30))

@@ -28,6 +28,12 @@ OLD_REV = os.environ.get("OSAC_ROLL_FROM", "9834e87")
 T0 = datetime(2026, 12, 7, 10, 0, tzinfo=TZ)                  # a Monday
 SCHOLARSHIP = ("aid.national-scholarship", ["application_form", "transcript"],
                {"hardship_level": "none", "rank_percent": 5, "statement": "专业第一"})
+# the new code takes the hardship level from aid's own records, and its review committee
+# (not the A post) records the committee's decision
+NEW_SCHOLARSHIP = ("aid.national-scholarship", ["application_form", "transcript"],
+                   {"rank_percent": 5, "statement": "专业第一"})
+AID_COMMITTEE = {"id": "aid_committee", "role": "committee", "department": "aid",
+                 "name": "资助评审委员会"}
 CONSULTATION = {"item_code": "aid.policy-consultation", "materials": [],
                 "form": {"topic": "grant", "question": "国家助学金怎么申请？"}}
 B, A = staff("aid", "b_post"), staff("aid", "a_post")
@@ -158,15 +164,18 @@ class Traffic:
             t.join(60)
 
 
-def award(plat, student, at):
-    """Submit, review and pay a scholarship (the award's completion is at ``at``)."""
+def award(plat, student, at, new=False):
+    """Submit, review and pay a scholarship (the award's completion is at ``at``), as the old
+    code or the ``new`` one wants it."""
     plat.set_time(at - timedelta(days=8))
     with plat.rpc(student) as rpc:
-        case = rpc.aid.submit_case(*SCHOLARSHIP, f"roll-award-{student['id']}")
+        case = rpc.aid.submit_case(*(NEW_SCHOLARSHIP if new else SCHOLARSHIP),
+                                   f"roll-award-{student['id']}")
     with plat.rpc(B) as rpc:
         rpc.aid.act(case["id"], "accept")
     with plat.rpc(A) as rpc:
         rpc.aid.act(case["id"], "approve")
+    with plat.rpc(AID_COMMITTEE if new else A) as rpc:
         rpc.aid.record_committee_decision(case["id"], True, "评审通过")
     plat.set_time(at)
     with plat.rpc(A) as rpc:
@@ -201,7 +210,7 @@ def test_aid_is_rolled_alone_with_no_failed_request(plat, tmp_path):
     old.stop()                                               # SIGTERM: drains, then exits
     assert old.proc.returncode is not None
     wait_for(lambda: consumers(plat) == 1, what="the old aid gone")
-    new_award = award(plat, ACTORS["student2"], T0 + timedelta(days=17, hours=6))
+    new_award = award(plat, ACTORS["student2"], T0 + timedelta(days=17, hours=6), new=True)
     time.sleep(4)                                            # new only
     traffic.stop()
     assert new.alive()

@@ -167,7 +167,7 @@ def test_services_run_under_their_own_users(bus):
         assert rpc.sunshine.health()["status"] == "ok"
         assert rpc.finance.arrears("2026000001")["arrears_cents"] == 0
         case = rpc.finance.submit_case("finance.fee-consultation", [],
-                                       {"question": "学费标准是多少？"})
+                                       {"topic": "tuition", "question": "学费标准是多少？"})
         assert case["status"] == "submitted"
         # the case event left through the outbox, on finance's own exchange
         for _ in range(100):

@@ -64,6 +64,10 @@ def rows(c):
         row("GET", "/api/cases/<case_id>/investigation-notes",
             f"/api/cases/{c['complaint']}/investigation-notes", DEPT_STAFF | {"director"},
             "sunshine"),
+        # revoking a certificate: the academic A post alone (the service refuses its B post)
+        row("POST", "/api/cases/<case_id>/certificate/revoke",
+            f"/api/cases/{c['certificate']}/certificate/revoke", {"a"}, "academic",
+            body={"reason": "权限矩阵测试"}),
         # money (gateway/money_api.py): staff name the student; the service decides
         row("GET", "/api/finance/ledger", f"/api/finance/ledger?student_id={OWNER}", READERS,
             "finance"),
@@ -227,6 +231,9 @@ def test_a_post_items_need_the_a_post_over_http(sec, sessions, kit):
     cid = r.json()["id"]
     b, a = sessions("sunshine_b"), sessions("sunshine_a")
     assert b.post(f"{sec.url}/api/cases/{cid}/accept", json={}, timeout=30).status_code == 200
+    noted = b.post(f"{sec.url}/api/cases/{cid}/actions/add_investigation_note",
+                   json={"note": "已转后勤处核实"}, timeout=30)   # approval needs a finding
+    assert noted.status_code == 200, noted.text
     refused = b.post(f"{sec.url}/api/cases/{cid}/approve", json={}, timeout=30)
     assert refused.status_code == 403 and "A岗" in refused.json()["message"]
     assert a.post(f"{sec.url}/api/cases/{cid}/approve", json={}, timeout=30).status_code == 200

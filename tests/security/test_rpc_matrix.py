@@ -124,7 +124,7 @@ def extra_rows(cases):
         ("academic", "verify_certificate", ("NO-SUCH-CODE",), EVERYONE),
         ("security", "verify_pass", ("湘A12345",), ANY_ACTOR),
         ("insurance", "record_payout", (c["insurance"], 100), DEPT_STAFF),
-        ("aid", "record_committee_decision", (c["aid"], True), {"a"}),
+        ("aid", "record_committee_decision", (c["aid"], True), set()),   # aid_committee only
         ("aid", "programmes", (), EVERYONE),
         ("sunshine", "add_investigation_note", (c["sunshine"], "已联系后勤处 / asked logistics"),
          DEPT_STAFF),
@@ -156,6 +156,7 @@ def test_a_post_approval_needs_the_a_post_unless_delegated(call, kit):
                      for _ in range(2))
     for case in (first, second):
         call(b, d, "act", case, "accept")
+        call(b, d, "add_investigation_note", case, "已转后勤处核实")   # approval needs one
     assert outcome(call, b, d, "act", (first, "approve")) == "refused"
     assert outcome(call, actor_for("other_a", d), d, "delegate", (code, True)) == "refused"
     call(a, d, "delegate", code, True)

@@ -1,9 +1,9 @@
-"""Academic Affairs' own tables beside the shared case tables: issued certificates and major
-transfer applications (which hold a place in a target major's quota)."""
+"""Academic Affairs' own tables beside the shared case tables: issued certificates (and their
+revocation) and major transfer applications (which hold a place in a target major's quota)."""
 import zlib
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, LargeBinary, String, text
+from sqlalchemy import DateTime, ForeignKey, LargeBinary, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from osac_shared.db import Base, is_postgres
@@ -21,6 +21,10 @@ class Certificate(Base):
     issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     sha256: Mapped[str] = mapped_column(String(64))
     pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    # set once when an A post revokes it (the public verification then says so, and why)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    revoked_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    revoke_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class TransferApplication(Base):

@@ -8,24 +8,26 @@ from sqlalchemy import func, select
 
 from osac_shared import cases as engine
 from osac_shared.auth import require_actor
-from osac_shared.clock import TZ
 from osac_shared.cases import Case
 from osac_shared.errors import DomainError, forbidden
 from osac_shared.service import CaseService
 
 from .catalogue import CERTIFICATE_ITEMS, ITEMS
 from .certificate import render_certificate
-from .domain import (RELEASED, CertificateForm, CorrectionForm, TransferForm, KIND_EN, KIND_ZH,
-                     check_transfer, mask_name, may_download, new_verification_code,
-                     normalize_code, open_round, verify_path)
+from .domain import (RELEASED, REVOKE, REVOKED, VALID, CertificateForm, CorrectionForm,
+                     TransferForm, check_download, check_revoke, check_transfer, iso,
+                     may_download, new_verification_code, normalize_code, open_round,
+                     public_view, revocable, unknown_view, verify_path, verify_url)
 from .majors import ROUNDS
 from .models import Certificate, TransferApplication, lock
 
 
 class AcademicService(CaseService):
     """Boundary: the CaseService entrypoints (catalogue, submit_case, get_case, list_cases, act,
-    expedite, health, ping) plus ``verify_certificate`` (public) and ``certificate_pdf``. No event
-    handlers. A certificate is issued (PDF + verification code) when its case is completed; a
+    expedite, health, ping) plus ``verify_certificate`` (public), ``certificate_pdf`` and
+    ``revoke_certificate`` (the A post). No event handlers; no events beyond the case ones.
+    A certificate is issued (PDF + verification code + QR of VERIFY_BASE_URL/verify/<code>)
+    when its case is completed, and stays valid until an A post revokes it with a reason; a
     major transfer is refused at submission outside the window or when the quota is full."""
     name = "academic"
     ITEMS = ITEMS
@@ -34,7 +36,13 @@ class AcademicService(CaseService):
              "academic.record-correction": CorrectionForm,
              "academic.major-transfer": TransferForm}
 
+    CUSTOM_ACTIONS = (REVOKE.action,)
+
     # ---- hooks -------------------------------------------------------------------------
+    def refine_steps(self, case, item, steps):
+        """The academic A post may revoke a completed case's valid certificate."""
+        return [*steps, REVOKE] if revocable(case.status, case.result, self.actor) else steps
+
     def after_submit(self, session, case, item, now):
         if item.code == "academic.major-transfer":
             self._hold_transfer_place(session, case, now)
@@ -43,7 +51,8 @@ class AcademicService(CaseService):
         if action == "complete" and item.code in CERTIFICATE_ITEMS:
             cert = self._issue(session, case, CERTIFICATE_ITEMS[item.code], now)
             case.result = {**(case.result or {}), "certificate_code": cert.code,
-                           "verify_path": verify_path(cert.code)}
+                           "certificate_status": VALID, "verify_path": verify_path(cert.code),
+                           "verify_url": self._verify_url(cert.code)}
 
     def _hold_transfer_place(self, session, case, now):
         form = case.form
@@ -65,28 +74,64 @@ class AcademicService(CaseService):
 
     def _issue(self, session, case, kind, now):
         code = new_verification_code()
-        base = (self.config.get("VERIFY_BASE_URL") or "").rstrip("/")
         pdf = render_certificate(kind, case.student_name or case.student_id, case.student_id,
                                  case.form.get("purpose", ""), code, now,
-                                 base + verify_path(code))
+                                 self._verify_url(code))
         cert = Certificate(code=code, case_id=case.id, student_id=case.student_id,
                            student_name=case.student_name or "", kind=kind, issued_at=now,
                            sha256=hashlib.sha256(pdf).hexdigest(), pdf=pdf)
         session.add(cert)
         return cert
 
+    def _verify_url(self, code):
+        return verify_url(self.config.get("VERIFY_BASE_URL"), code)
+
     # ---- entrypoints -------------------------------------------------------------------
     @rpc
     def verify_certificate(self, code):
-        """PUBLIC (no actor): is this a certificate we issued? Shows only a masked name."""
+        """PUBLIC (no actor): is this a certificate we issued, and is it still valid? Only a
+        masked name and student id (``domain.public_view``); {valid: False, status: unknown}
+        for a code we never issued or that cannot be one."""
         code = normalize_code(code)
         cert = self.db.get(Certificate, code) if code else None
         if cert is None:
-            return {"valid": False}
-        return {"valid": True, "code": cert.code, "kind": cert.kind,
-                "kind_zh": KIND_ZH[cert.kind], "kind_en": KIND_EN[cert.kind],
-                "student_name": mask_name(cert.student_name),
-                "issued_at": cert.issued_at.astimezone(TZ).isoformat(), "sha256": cert.sha256}
+            return unknown_view()
+        return public_view(cert.code, cert.kind, cert.student_name, cert.student_id,
+                           cert.issued_at, cert.sha256, cert.revoked_at, cert.revoke_reason)
+
+    @rpc
+    def revoke_certificate(self, case_id, reason):
+        """An Academic Affairs A post voids the certificate of a completed case, with a reason
+        the public verification shows from then on. 403 for anyone else, 409 when the case has
+        no certificate or it is already revoked, 422 for a blank reason. -> the certificate as
+        the public now sees it, with case_id and revoked_by."""
+        case, cert = self._revoke(case_id, reason)
+        return {"case_id": case.id, "revoked_by": cert.revoked_by,
+                **public_view(cert.code, cert.kind, cert.student_name, cert.student_id,
+                              cert.issued_at, cert.sha256, cert.revoked_at, cert.revoke_reason)}
+
+    def revoke_certificate_step(self, case_id, reason):
+        """The ``revoke_certificate`` step of ``perform`` (next_actions): -> the case."""
+        return self.to_dict(self._revoke(case_id, reason)[0])
+
+    def _revoke(self, case_id, reason):
+        actor = require_actor(self.actor)
+        case = engine.get_case(self.db, case_id)
+        cert = self.db.scalar(select(Certificate).where(Certificate.case_id == case_id)
+                              .with_for_update())
+        if cert is None:
+            check_revoke(actor, None, reason)            # who may, and the reason, come first
+            raise DomainError("certificate_not_issued", "该事项没有已开具的证明，无法撤销",
+                              "This case has no issued certificate to revoke",
+                              {"case_id": "只有已办结的证明类事项可以撤销 / only a completed "
+                                          "certificate case can be revoked"}, 409)
+        reason = check_revoke(actor, cert.revoked_at, reason)
+        now = self.clock()
+        cert.revoked_at, cert.revoked_by, cert.revoke_reason = now, actor["id"], reason
+        case.result = {**(case.result or {}), "certificate_status": REVOKED,
+                       "revoked_at": iso(now), "revoke_reason": reason}
+        self.db.commit()
+        return case, cert
 
     @rpc
     def certificate_pdf(self, case_id):
@@ -103,6 +148,7 @@ class AcademicService(CaseService):
             raise DomainError("certificate_not_issued", "该事项尚未办结，证明还未生成",
                               "The certificate is issued when the case is completed",
                               {"case_id": "请在办结后下载 / download it once completed"}, 409)
+        check_download(actor, cert.revoked_at)
         return {"case_id": case_id, "code": cert.code, "filename": f"{cert.kind}-{cert.code}.pdf",
                 "content_type": "application/pdf", "sha256": cert.sha256,
                 "pdf_base64": base64.b64encode(cert.pdf).decode("ascii")}

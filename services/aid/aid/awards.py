@@ -1,5 +1,5 @@
-"""Awards in the database: what a student already holds this year, and paying out a case
-(the award row and its aid.awarded event are added to the caller's transaction)."""
+"""Awards (and loans) in the database: what a student already holds this year, and paying out
+a case (the award row and its aid.awarded event are added to the caller's transaction)."""
 from sqlalchemy import select
 
 from osac_shared.contracts import make_event

@@ -1,5 +1,6 @@
-"""Aid tables: the shared case tables, the awards paid out (one row per completed case) and
-the work-study wage adjustments of the hall's student assistants."""
+"""Aid tables: the shared case tables, the awards and loans paid out (one row per completed
+case), the hardship recognitions (家庭经济困难认定) of each student per academic year, and the
+work-study wage adjustments of the hall's student assistants."""
 from datetime import datetime
 
 from sqlalchemy import DateTime, Integer, String, UniqueConstraint
@@ -19,6 +20,20 @@ class Award(Base):
     academic_year: Mapped[str] = mapped_column(String(9), index=True)
     amount_cents: Mapped[int] = mapped_column(Integer)
     awarded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class HardshipRecognition(Base):
+    """A student's financial hardship recognition (家庭经济困难认定) for one academic year:
+    ``level`` special / hard / general. No row: not recognised that year."""
+    __tablename__ = "hardship_recognitions"
+    __table_args__ = (UniqueConstraint("student_id", "academic_year",
+                                       name="uq_hardship_student_year"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    student_id: Mapped[str] = mapped_column(String(32), index=True)
+    academic_year: Mapped[str] = mapped_column(String(9))
+    level: Mapped[str] = mapped_column(String(16))
+    source: Mapped[str] = mapped_column(String(64), default="")
+    recognised_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class WageAdjustment(Base):

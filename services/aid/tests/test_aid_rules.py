@@ -1,6 +1,6 @@
-"""Aid rules as tables: eligibility, amounts, academic year, award conflicts, review stages,
-the public notice and what completion needs."""
-from datetime import datetime
+"""Aid rules as tables: eligibility (against the recognised hardship level), the forms, amounts,
+academic year, award conflicts, review stages, the public notice and what completion needs."""
+from datetime import date, datetime
 
 import pytest
 
@@ -11,7 +11,9 @@ from osac_shared.errors import DomainError
 from aid.catalogue import ITEMS
 from aid.domain import (FORMS, PROGRAMMES, academic_year, award_amount_cents, award_conflict,
                         check_can_complete, check_committee_stage, committee_outcome,
-                        eligibility_problems, notice_until, programme_to_dict, stage_after)
+                        eligibility_problems, examples, notice_until, programme_to_dict,
+                        stage_after)
+from osac_shared.forms import load
 
 P = {p.code: p for p in PROGRAMMES.values()}
 
@@ -27,64 +29,94 @@ def test_every_item_is_a_programme_or_the_consultation_and_has_a_form():
     assert all(ITEMS[code].post == "A" for code in PROGRAMMES)
 
 
-@pytest.mark.parametrize("programme, form, fields", [
-    ("national_scholarship", {"hardship_level": "none", "rank_percent": 8}, set()),
-    ("national_scholarship", {"hardship_level": "none", "rank_percent": 10}, set()),
-    ("national_scholarship", {"hardship_level": "special", "rank_percent": 10.5},
-     {"form.rank_percent"}),
-    ("national_scholarship", {"hardship_level": "none", "rank_percent": None},
-     {"form.rank_percent"}),
-    ("national_encouragement", {"hardship_level": "general", "rank_percent": 30}, set()),
-    ("national_encouragement", {"hardship_level": "none", "rank_percent": 5},
-     {"form.hardship_level"}),
-    ("national_encouragement", {"hardship_level": "hard", "rank_percent": 31},
-     {"form.rank_percent"}),
-    ("national_encouragement", {"hardship_level": "none", "rank_percent": 50},
-     {"form.hardship_level", "form.rank_percent"}),
-    ("national_grant", {"hardship_level": "general"}, set()),
-    ("national_grant", {"hardship_level": "none"}, {"form.hardship_level"}),
-    ("tuition_waiver", {"hardship_level": "special", "amount_yuan": 5800}, set()),
-    ("tuition_waiver", {"hardship_level": "hard", "amount_yuan": 5800}, {"form.hardship_level"}),
-    ("hardship_subsidy", {"hardship_level": "general", "amount_yuan": 2000}, set()),
-    ("hardship_subsidy", {"hardship_level": "none", "amount_yuan": 2000},
-     {"form.hardship_level"}),
-    ("work_study", {"hardship_level": "none"}, set()),
+def test_the_examples_meet_the_rules_for_a_recognised_student():
+    now = at("2026-12-07T10:00")
+    for code, example in examples(now).items():
+        loaded, problems = load(FORMS[code], example)
+        assert problems == {}, (code, problems)
+        programme = PROGRAMMES.get(code)
+        if programme is not None:
+            level = programme.hardship[0] if programme.hardship else None
+            assert eligibility_problems(programme, loaded, level, now.date()) == {}, code
+
+
+TODAY = date(2026, 12, 7)
+
+
+@pytest.mark.parametrize("programme, form, level, fields", [
+    ("national_scholarship", {"rank_percent": 8}, None, set()),
+    ("national_scholarship", {"rank_percent": 10}, "special", set()),
+    ("national_scholarship", {"rank_percent": 10.5}, None, {"form.rank_percent"}),
+    ("national_encouragement", {"rank_percent": 30}, "general", set()),
+    ("national_encouragement", {"rank_percent": 5}, None, {"hardship_recognition"}),
+    ("national_encouragement", {"rank_percent": 31}, "hard", {"form.rank_percent"}),
+    ("national_encouragement", {"rank_percent": 50}, None,
+     {"hardship_recognition", "form.rank_percent"}),
+    ("national_encouragement", {}, None, {"hardship_recognition"}),   # the form did not load
+    ("national_grant", {}, "general", set()),
+    ("national_grant", {}, None, {"hardship_recognition"}),
+    ("tuition_waiver", {"amount_yuan": 5800}, "special", set()),
+    ("tuition_waiver", {"amount_yuan": 5800}, "hard", {"hardship_recognition"}),
+    ("hardship_subsidy", {"amount_yuan": 2000, "incident_date": "2026-12-01"}, "general", set()),
+    ("hardship_subsidy", {"amount_yuan": 2000}, None, {"hardship_recognition"}),
+    ("hardship_subsidy", {"incident_date": "2026-12-08"}, "hard", {"form.incident_date"}),
+    ("hardship_subsidy", {"incident_date": "2026-06-09"}, "hard", {"form.incident_date"}),
+    ("hardship_subsidy", {"incident_date": "2026-06-10"}, "hard", set()),   # 180 days
+    ("county_loan", {"amount_yuan": 16000, "study_level": "undergraduate"}, None, set()),
+    ("county_loan", {"amount_yuan": 16001, "study_level": "undergraduate"}, None,
+     {"form.amount_yuan"}),
+    ("county_loan", {"amount_yuan": 20000, "study_level": "postgraduate"}, None, set()),
+    ("campus_loan", {"amount_yuan": 8000, "study_level": "undergraduate"}, "hard", set()),
+    ("campus_loan", {"amount_yuan": 18000, "study_level": "undergraduate"}, None,
+     {"hardship_recognition", "form.amount_yuan"}),
+    ("work_study", {}, None, set()),
 ])
-def test_eligibility_table(programme, form, fields):
-    problems = eligibility_problems(P[programme], form)
+def test_eligibility_table(programme, form, level, fields):
+    problems = eligibility_problems(P[programme], form, level, TODAY)
     assert set(problems) == fields
     assert all(" / " in text for text in problems.values())     # 中文 / English
 
 
-@pytest.mark.parametrize("programme, form, cents", [
-    ("national_scholarship", {"hardship_level": "none"}, 800000),
-    ("national_encouragement", {"hardship_level": "hard"}, 500000),
-    ("national_grant", {"hardship_level": "special"}, 440000),
-    ("national_grant", {"hardship_level": "hard"}, 330000),
-    ("national_grant", {"hardship_level": "general"}, 220000),
-    ("tuition_waiver", {"hardship_level": "special", "amount_yuan": 5800}, 580000),
-    ("hardship_subsidy", {"hardship_level": "hard", "amount_yuan": 1500}, 150000),
-    ("work_study", {"hardship_level": "none"}, None),
+def test_a_recognition_problem_says_what_to_do():
+    none = eligibility_problems(P["national_grant"], {}, None, TODAY)["hardship_recognition"]
+    assert "请先向所在学院申请本学年家庭经济困难认定" in none
+    low = eligibility_problems(P["tuition_waiver"], {}, "general", TODAY)["hardship_recognition"]
+    assert "“一般困难”" in low and "特别困难" in low
+
+
+@pytest.mark.parametrize("programme, form, level, cents", [
+    ("national_scholarship", {}, None, 800000),
+    ("national_encouragement", {}, "hard", 500000),
+    ("national_grant", {}, "special", 440000),
+    ("national_grant", {}, "hard", 330000),
+    ("national_grant", {}, "general", 220000),
+    ("tuition_waiver", {"amount_yuan": 5800}, "special", 580000),
+    ("hardship_subsidy", {"amount_yuan": 1500}, "hard", 150000),
+    ("county_loan", {"amount_yuan": 12000}, None, 1200000),
+    ("work_study", {}, None, None),
 ])
-def test_award_amount_table(programme, form, cents):
-    assert award_amount_cents(P[programme], form) == cents
+def test_award_amount_table(programme, form, level, cents):
+    assert award_amount_cents(P[programme], form, level) == cents
 
 
-@pytest.mark.parametrize("form, field", [
-    ({"hardship_level": "poor", "rank_percent": 5}, "hardship_level"),
-    ({"hardship_level": "none", "rank_percent": 0}, "rank_percent"),
-    ({"hardship_level": "none", "rank_percent": 101}, "rank_percent"),
-    ({"rank_percent": 5}, "hardship_level"),
+@pytest.mark.parametrize("code, form, field", [
+    ("aid.national-scholarship", {"rank_percent": 0, "statement": "x"}, "form.rank_percent"),
+    ("aid.national-scholarship", {"rank_percent": 101, "statement": "x"}, "form.rank_percent"),
+    ("aid.national-scholarship", {"rank_percent": 5, "statement": "  "}, "form.statement"),
+    ("aid.national-scholarship", {"rank_percent": 5, "statement": "x", "hardship_level": "hard"},
+     "form.hardship_level"),                         # aid's record says it, not the student
+    ("aid.hardship-subsidy", {"amount_yuan": 3001, "incident": "家中失火",
+                              "incident_date": "2026-12-01"}, "form.amount_yuan"),
+    ("aid.loan-receipt", {**examples(at("2026-12-07T10:00"))["aid.loan-receipt"],
+                          "receipt_code": "回执"}, "form.receipt_code"),
+    ("aid.loan-receipt", {**examples(at("2026-12-07T10:00"))["aid.loan-receipt"],
+                          "amount_yuan": 999}, "form.amount_yuan"),
+    ("aid.work-study", {**examples(at("2026-12-07T10:00"))["aid.work-study"],
+                        "hours_per_week": 9}, "form.hours_per_week"),
 ])
-def test_application_form_rejects(form, field):
-    errors = FORMS["aid.national-scholarship"]().validate(form)
-    assert field in errors
-
-
-def test_subsidy_form_caps_the_amount():
-    errors = FORMS["aid.hardship-subsidy"]().validate(
-        {"hardship_level": "hard", "amount_yuan": 3001, "incident": "家中失火"})
-    assert set(errors) == {"amount_yuan"}
+def test_forms_refuse(code, form, field):
+    loaded, problems = load(FORMS[code], form)
+    assert field in problems, problems
 
 
 @pytest.mark.parametrize("when, year", [
@@ -104,6 +136,9 @@ def test_academic_year_table(when, year):
     ("national_encouragement", {"national_grant"}, False),
     ("national_grant", {"national_encouragement"}, False),
     ("hardship_subsidy", {"hardship_subsidy"}, False),     # may come more than once a year
+    ("county_loan", {"campus_loan"}, True),                # one loan a year
+    ("campus_loan", {"campus_loan"}, True),
+    ("county_loan", {"national_grant"}, False),
 ])
 def test_award_conflict_table(programme, held, refused):
     assert (award_conflict(P[programme], held) is not None) is refused
@@ -120,6 +155,9 @@ def test_award_conflict_table(programme, held, refused):
     ("national_grant", "withdraw", "closed"),
     ("work_study", "approve", "placement"),
     ("work_study", "complete", "placed"),
+    ("county_loan", "approve", "confirmed"),
+    ("campus_loan", "approve", "bank"),
+    ("campus_loan", "complete", "loan_recorded"),
 ])
 def test_stage_table(programme, action, stage):
     assert stage_after(P[programme], action) == stage
@@ -160,6 +198,10 @@ NOTICE = {"stage": "public_notice", "notice_until": "2026-12-14T17:30:00+08:00"}
     ("work_study", {"stage": "placement"}, {"post_name": "学生事务中心B岗"}, "2026-12-07T10:00",
      None),
     ("work_study", {"stage": "placement"}, {}, "2026-12-07T10:00", "validation_failed"),
+    ("county_loan", {"stage": "confirmed"}, {}, "2026-12-07T10:00", None),
+    ("campus_loan", {"stage": "bank"}, {"contract_no": "CDB-2026-1"}, "2026-12-07T10:00", None),
+    ("campus_loan", {"stage": "bank"}, {"contract_no": "合同"}, "2026-12-07T10:00",
+     "validation_failed"),
     (None, {}, {"answer": "可以申请"}, "2026-12-07T10:00", None),   # consultation: the engine
     (None, {}, {"answer": " "}, "2026-12-07T10:00", None),          # checks the answer
 ])
@@ -177,3 +219,34 @@ def test_programme_table_shows_the_grant_tiers():
     grant = programme_to_dict(P["national_grant"])
     assert [t["amount_cents"] for t in grant["tiers"]] == [440000, 330000, 220000]
     assert programme_to_dict(P["hardship_subsidy"])["max_cents"] == 300000
+    assert programme_to_dict(P["county_loan"])["max_cents"] == {"undergraduate": 1600000,
+                                                                "postgraduate": 2000000}
+
+
+def test_demo_seed_records_this_years_recognitions_once(tmp_path):
+    """Each demo student's ``hardship`` profile becomes aid's recognition for the year."""
+    from sqlalchemy import func, select
+    from sqlalchemy.orm import sessionmaker
+
+    from osac_shared import demo as people
+    from osac_shared.db import Base, make_engine, transaction
+
+    from aid import demo, recognitions
+    from aid.models import HardshipRecognition
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'aid.db'}")
+    Base.metadata.create_all(engine)
+    Session = sessionmaker(bind=engine)
+    now = at("2026-12-07T10:00")
+    for _ in range(2):
+        with transaction(Session) as session:
+            demo.seed(session, now)
+    with transaction(Session) as session:
+        count = session.scalar(select(func.count()).select_from(HardshipRecognition))
+        levels = {s.id: recognitions.level_of(session, s.id, "2026-2027")
+                  for s in people.STUDENTS}
+        assert recognitions.level_of(session, "2026000003", "2025-2026") is None
+    engine.dispose()
+    assert count == sum(s.hardship != "none" for s in people.STUDENTS)
+    assert levels["2026000003"] == "special" and levels["2026000002"] == "hard"
+    assert levels["2026000006"] == "general" and levels["2026000001"] is None

@@ -1,8 +1,11 @@
-"""Campus IT rules (plain functions): network fault and card forms, amounts, card states,
-card applications and fees, idempotent replays."""
-from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
+"""Campus IT rules (plain functions): the item forms, their examples and the stages' inputs,
+amounts, card states, card applications and fees, group top-ups, idempotent replays."""
+from datetime import date
+
+from marshmallow import ValidationError, fields, post_load, validate, validates_schema
 
 from osac_shared.errors import DomainError, validation_failed
+from osac_shared.forms import Form, IsoDate, Text
 
 ACTIVE, FROZEN = "active", "frozen"
 MAX_TOP_UP_CENTS = 100_000       # 1,000 yuan per top-up
@@ -11,37 +14,59 @@ MAX_GROUP_LINES = 30             # a list fits one form field (2,000 characters)
 FEES_CENTS = {"new": 0, "reissue": 2000, "replace_damaged": 1000}
 LOSS_GREEN_REASON = "一卡通挂失：提交即冻结，防止盗刷 / lost card: frozen at once to stop misuse"
 STUDENT_ID = validate.Regexp(r"^[0-9]{10}$", error="学号须为10位数字 / a student id is 10 digits")
-FAULTS = ("no_connection", "slow", "cannot_login", "port_damaged", "wifi", "other")
+OPTIONAL_PHONE = validate.Regexp(r"^$|^1[3-9][0-9]{9}$", error="手机号须为11位，以1开头 / an "
+                                                               "11-digit mobile number")
+FAULTS = {"no_connection": "无法连接（网口无信号）", "slow": "网速慢", "cannot_login": "无法认证登录",
+          "port_damaged": "网口损坏", "wifi": "无线网络（Wi-Fi）故障", "other": "其他"}
+FAULTS_EN = {"no_connection": "No connection (dead port)", "slow": "Slow",
+             "cannot_login": "Cannot log in", "port_damaged": "Broken port", "wifi": "Wi-Fi",
+             "other": "Other"}
+PURPOSES = {"new": "申领新卡（首次）", "reissue": "挂失后补办（工本费20元）",
+            "replace_damaged": "损坏换卡（工本费10元）"}
+PURPOSES_EN = {"new": "A first card", "reissue": "A new card after a loss (20 yuan)",
+               "replace_damaged": "Replace a damaged card (10 yuan)"}
 
 
 # ---- forms -------------------------------------------------------------------------------
-class NetworkFaultForm(Schema):
-    building = fields.Str(required=True, validate=validate.Length(min=1, max=32),
-                          metadata={"label_zh": "宿舍楼栋", "label_en": "Building"})
-    room = fields.Str(required=True, validate=validate.Regexp(r"^[0-9A-Za-z-]{1,10}$"),
-                      metadata={"label_zh": "房间号", "label_en": "Room"})
-    fault = fields.Str(required=True, validate=validate.OneOf(FAULTS),
-                       metadata={"label_zh": "故障类型", "label_en": "Fault"})
-    description = fields.Str(required=True, validate=validate.Length(min=2, max=500),
-                             metadata={"label_zh": "故障描述", "label_en": "What is wrong"})
-    account = fields.Str(load_default="", validate=validate.Length(max=32),
-                         metadata={"label_zh": "上网账号", "label_en": "Network account"})
-    phone = fields.Str(load_default="", validate=validate.Regexp(r"^$|^1[3-9][0-9]{9}$"),
-                       metadata={"label_zh": "联系电话", "label_en": "Phone"})
+class NetworkFaultForm(Form):
+    building = Text(required=True, max_length=32,
+                    metadata={"label_zh": "宿舍楼栋", "label_en": "Building"})
+    room = fields.Str(required=True, validate=validate.Regexp(
+        r"^[0-9A-Za-z-]{1,10}$", error="房间号为1–10位字母、数字 / 1–10 letters or digits"),
+        metadata={"label_zh": "房间号", "label_en": "Room"})
+    fault = fields.Str(required=True, validate=validate.OneOf(tuple(FAULTS)),
+                       metadata={"label_zh": "故障类型", "label_en": "Fault",
+                                 "choices_zh": FAULTS, "choices_en": FAULTS_EN})
+    description = Text(required=True, min_length=2, max_length=500,
+                       metadata={"label_zh": "故障描述", "label_en": "What is wrong"})
+    account = Text(load_default="", max_length=32,
+                   metadata={"label_zh": "上网账号（可选）", "label_en": "Network account (optional)"})
+    phone = fields.Str(load_default="", validate=OPTIONAL_PHONE,
+                       metadata={"label_zh": "联系电话（可选）", "label_en": "Phone (optional)"})
 
 
-class GroupEntry(Schema):
-    student_id = fields.Str(required=True, validate=STUDENT_ID)
+class GroupEntry(Form):
+    student_id = fields.Str(required=True, validate=STUDENT_ID,
+                            metadata={"label_zh": "学号", "label_en": "Student id"})
     amount_cents = fields.Int(required=True, strict=True,
-                              validate=validate.Range(min=1, max=MAX_TOP_UP_CENTS))
+                              validate=validate.Range(min=1, max=MAX_TOP_UP_CENTS),
+                              metadata={"label_zh": "充值金额（分）", "label_en": "Amount (cents)"})
 
 
-class GroupTopUpForm(Schema):
-    payer = fields.Str(required=True, validate=validate.Length(min=2, max=64),
-                       metadata={"label_zh": "缴款单位（班级/组织）", "label_en": "Paying unit"})
+class GroupTopUpForm(Form):
+    payer = Text(required=True, min_length=2, max_length=64,
+                 metadata={"label_zh": "缴款单位（班级/组织）", "label_en": "Paying unit"})
+    receipt_no = Text(required=True, min_length=4, max_length=32,
+                      metadata={"label_zh": "缴款凭证号", "label_en": "Payment receipt number"})
+    paid_cents = fields.Int(required=True, strict=True,
+                            validate=validate.Range(min=1, max=MAX_TOP_UP_CENTS
+                                                    * MAX_GROUP_LINES),
+                            metadata={"label_zh": "缴款总额（分，须等于名单合计）",
+                                      "label_en": "Amount paid (cents; the list's total)"})
     entries = fields.List(fields.Nested(GroupEntry), required=True,
                           validate=validate.Length(min=1, max=MAX_GROUP_LINES),
-                          metadata={"label_zh": "充值名单", "label_en": "Who gets how much"})
+                          metadata={"label_zh": "充值名单（每次最多30人）",
+                                    "label_en": "Who gets how much (at most 30)"})
 
     @validates_schema
     def no_repeats(self, data, **kwargs):
@@ -56,23 +81,19 @@ class GroupTopUpForm(Schema):
         return data
 
 
-class CardApplyForm(Schema):
+class CardApplyForm(Form):
     purpose = fields.Str(required=True, validate=validate.OneOf(tuple(FEES_CENTS)),
-                         metadata={"label_zh": "办理类型（申领/补办/换卡）", "label_en": "Purpose"})
-    note = fields.Str(load_default="", validate=validate.Length(max=500),
-                      metadata={"label_zh": "说明", "label_en": "Note"})
+                         metadata={"label_zh": "办理类型", "label_en": "Purpose",
+                                   "choices_zh": PURPOSES, "choices_en": PURPOSES_EN})
+    note = Text(load_default="", max_length=500,
+                metadata={"label_zh": "说明（可选）", "label_en": "Note (optional)"})
 
 
-class CardLossForm(Schema):
-    lost_on = fields.Date(load_default=None, allow_none=True,
-                          metadata={"label_zh": "遗失日期", "label_en": "Lost on"})
-    where = fields.Str(load_default="", validate=validate.Length(max=100),
-                       metadata={"label_zh": "遗失地点", "label_en": "Where"})
-
-    @post_load
-    def dates_as_text(self, data, **kwargs):
-        data["lost_on"] = data["lost_on"].isoformat() if data["lost_on"] else None
-        return data
+class CardLossForm(Form):
+    lost_on = IsoDate(load_default=None, allow_none=True,
+                      metadata={"label_zh": "遗失日期", "label_en": "Lost on"})
+    where = Text(load_default="", max_length=100,
+                 metadata={"label_zh": "遗失地点（可选）", "label_en": "Where (optional)"})
 
 
 FORMS = {"campus_it.dorm-network-fault": NetworkFaultForm,
@@ -81,14 +102,96 @@ FORMS = {"campus_it.dorm-network-fault": NetworkFaultForm,
          "campus_it.card-loss": CardLossForm}
 
 
+# ---- stage inputs ------------------------------------------------------------------------
+FAULT_OUTCOMES = {"fixed": "已修复", "guided": "已指导学生自行解决", "hardware": "已更换设备或网口",
+                  "not_found": "上门检测未发现故障"}
+FAULT_OUTCOMES_EN = {"fixed": "Fixed", "guided": "The student was shown how to fix it",
+                     "hardware": "Equipment or port replaced",
+                     "not_found": "Checked on site: no fault found"}
+ID_DOCUMENTS = {"id_card": "身份证", "student_card": "学生证", "passport": "护照"}
+ID_DOCUMENTS_EN = {"id_card": "ID card", "student_card": "Student card", "passport": "Passport"}
+
+
+class FaultFeedbackBody(Form):
+    """Completing a network fault report: the feedback the student reads."""
+    outcome = fields.Str(required=True, validate=validate.OneOf(tuple(FAULT_OUTCOMES)),
+                         metadata={"label_zh": "处理结果", "label_en": "Outcome",
+                                   "choices_zh": FAULT_OUTCOMES,
+                                   "choices_en": FAULT_OUTCOMES_EN})
+    feedback = Text(required=True, max_length=2000,
+                    metadata={"label_zh": "反馈（学生将看到）",
+                              "label_en": "Feedback (the student sees it)"})
+
+
+class UnfreezeBody(Form):
+    """A card reported lost has been found: the holder's ID checked at the window."""
+    identity_checked = fields.Bool(required=True, validate=validate.Equal(True, error=(
+        "请先核验本人身份证件 / check the holder's ID first")),
+        metadata={"label_zh": "已核验持卡人本人证件", "label_en": "The holder's ID was checked"})
+    id_document = fields.Str(required=True, validate=validate.OneOf(tuple(ID_DOCUMENTS)),
+                             metadata={"label_zh": "核验的证件", "label_en": "Document checked",
+                                       "choices_zh": ID_DOCUMENTS,
+                                       "choices_en": ID_DOCUMENTS_EN})
+    note = Text(load_default="", max_length=300,
+                metadata={"label_zh": "备注", "label_en": "Note"})
+
+
+# ---- examples (complete and valid on the demo data for the journeys' students) ------------
+def card_loss_example(now):
+    return {"lost_on": now.date().isoformat(), "where": "第二食堂二楼"}
+
+
+EXAMPLES = {
+    "campus_it.dorm-network-fault": {
+        "building": "A3", "room": "301", "fault": "no_connection",
+        "description": "宿舍网口没有信号，换了网线和电脑也连不上", "account": "",
+        "phone": "13800138001"},
+    "campus_it.card-top-up-transfer": {
+        "payer": "计算机学院2024级1班", "receipt_no": "JK20261207001", "paid_cents": 15000,
+        "entries": [{"student_id": "2026000011", "amount_cents": 10000},
+                    {"student_id": "2026000012", "amount_cents": 5000}]},
+    "campus_it.card-apply": {"purpose": "new", "note": ""},
+    "campus_it.card-loss": card_loss_example,
+}
+
+
 # ---- rules -------------------------------------------------------------------------------
-def feedback_text(reason):
-    """A fault report is completed with the feedback to the student as the reason."""
-    text = (reason or "").strip()
+def fault_feedback(extra, reason):
+    """The result of completing a fault report: the step's ``feedback`` and ``outcome`` (or,
+    called as ``act``, the reason as the feedback); raises naming ``feedback`` without one."""
+    extra = extra or {}
+    text = str(extra.get("feedback") or reason or "").strip()
     if not text:
-        raise validation_failed({"reason": "请在“原因”中填写处理结果反馈，学生将看到它 / write the "
-                                           "feedback in reason; the student will see it"})
-    return text
+        raise validation_failed({"feedback": "请填写处理结果反馈，学生将看到它 / write the "
+                                             "feedback; the student will see it"})
+    out = {"feedback": text}
+    if extra.get("outcome") in FAULT_OUTCOMES:
+        out.update(outcome=extra["outcome"], outcome_zh=FAULT_OUTCOMES[extra["outcome"]],
+                   outcome_en=FAULT_OUTCOMES_EN[extra["outcome"]])
+    return out
+
+
+def loss_problems(form, today):
+    """A card cannot be lost in the future."""
+    if form.get("lost_on") and date.fromisoformat(form["lost_on"]) > today:
+        return {"form.lost_on": f"遗失日期不能晚于今天（{today}）/ cannot be after today "
+                                f"({today})"}
+    return {}
+
+
+def group_total_problems(form):
+    """The amount paid is the list's total."""
+    total = sum(e["amount_cents"] for e in form["entries"])
+    if form["paid_cents"] != total:
+        return {"form.paid_cents": f"缴款总额须等于名单合计{total}分（{total / 100:.2f}元）/ must "
+                                   f"equal the list's total, {total} cents"}
+    return {}
+
+
+def application_problems(purpose, card_status):
+    """{"form.purpose": fix} when the card's state does not fit the application."""
+    problem = application_problem(purpose, card_status)
+    return {"form.purpose": f"{problem[1]} / {problem[2]}"} if problem else {}
 
 
 def check_amount(amount, max_cents):

@@ -5,49 +5,131 @@ import logging
 from marshmallow import ValidationError
 from nameko.rpc import rpc
 
-from osac_shared.auth import STUDENT, is_staff_of, require_actor, require_read, require_role
+from osac_shared import forms, lifecycle
+from osac_shared.auth import (A_POST, STUDENT, is_staff_of, require_actor, require_read,
+                              require_role)
 from osac_shared.contracts import read_event
-from osac_shared.errors import forbidden
+from osac_shared.errors import forbidden, validation_failed
 from osac_shared.outbox import event_handler, first_time   # requeues on failure
 from osac_shared.service import CaseService
+from osac_shared.steps import NoteBody, Step, waiting
 
 from . import domain, ledger as books
 from .catalogue import ITEMS
 
 log = logging.getLogger(__name__)
+REFUND, CONSULTATION = "finance.refund", "finance.fee-consultation"
+REFUND_STEPS = {
+    "approve": Step("approve", "审批同意退费", "Approve the refund", NoteBody, tone="primary"),
+    "complete": Step("complete", "发放退款（退款入账并办结）", "Issue the refund (booked to the "
+                     "ledger; complete)", NoteBody, tone="primary"),
+}
+
+
+def refund_cents(case):
+    """The refund a case asks for, in cents (older cases carried amount_cents in the form)."""
+    form = case.form or {}
+    if "amount_yuan" in form:
+        return domain.cents_of(form["amount_yuan"])
+    return form.get("amount_cents")
+
+
+def refund_reason_zh(case):
+    reason = (case.form or {}).get("reason", "")
+    return domain.REFUND_REASONS_ZH.get(reason, reason)     # older cases: free text
 
 
 class FinanceService(CaseService):
-    """Boundary: the CaseService RPCs (catalogue, submit_case, get_case, list_cases, act,
-    expedite, health, ping) plus ``ledger``, ``arrears``, ``charge`` and ``pay``; the event handler
+    """Boundary: the CaseService RPCs (catalogue, submit_case, get_case, list_cases, perform,
+    act, expedite, delegate, delegations, form_fields, health, ping) plus ``ledger``, ``arrears``, ``charge`` and ``pay``; the event handler
     ``on_aid_awarded`` (aid.awarded -> an aid_disbursement entry, once per event) and
     ``on_<department>_fee_requested`` for the departments in ``FEE_SOURCES`` (fee.requested -> a
-    charge, once per fee reference)."""
+    charge, once per fee reference).
+
+    Refunds: the student asks for at most the account's credit (checked with the form, one
+    notice); B accepts -> A approves -> A issues the refund (complete: a refund entry in the
+    ledger); approve and issue are offered only while the credit still covers it. Enquiries
+    are answered in writing (with the policy summary, and the account for fee topics, at
+    once). Demo accounts are seeded from the students' ``fees`` profiles (``demo``)."""
     name = "finance"
     ITEMS = ITEMS
     FORMS = domain.FORMS
+    EXAMPLES = domain.EXAMPLES
 
-    # ---- refund cases -----------------------------------------------------------------
+    # ---- refund cases and enquiries ------------------------------------------------------
+    def clean_form(self, item, form):
+        """The form, and for a refund its amount against the account's credit (one notice)."""
+        data, problems = forms.load(self.FORMS[item.code], form)
+        if item.code == REFUND:
+            facts = data if data is not None else {}
+            cents = domain.cents_of(facts.get("amount_yuan"))
+            credit = books.account(self.db, (self.actor or {}).get("id"))["credit_cents"]
+            problems.update(domain.refund_problem(cents, credit))
+        if problems:
+            raise validation_failed(problems)
+        return data
+
+    def conditional_materials(self, item, form):
+        if item.code == REFUND and isinstance(form, dict):
+            why = domain.NEEDS_EVIDENCE.get(form.get("reason"))
+            if why:
+                return {"supporting_documents": why}
+        return {}
+
     def after_submit(self, session, case, item, now):
-        if item.code == "finance.refund":
-            domain.check_refund(case.form["amount_cents"],
-                                books.account(session, case.student_id)["credit_cents"])
+        if item.code == REFUND:
+            case.result = {"amount_cents": domain.cents_of(case.form["amount_yuan"])}
+        elif item.code == CONSULTATION:
+            topic = case.form["topic"]
+            result = {"policy_zh": domain.FEE_TOPICS[topic][2]}
+            if topic in ("arrears", "refund", "tuition"):
+                result["account"] = books.account(session, case.student_id)
+            case.result = result
+
+    def refund_covered(self, case):
+        """Whether the account's credit still covers the refund asked for."""
+        credit = books.account(self.db, case.student_id)["credit_cents"]
+        return not domain.refund_problem(refund_cents(case), credit)
+
+    def refine_steps(self, case, item, steps):
+        if item.code != REFUND:
+            return steps
+        out = []
+        for step in steps:
+            if step.action in ("approve", "complete"):
+                if not self.refund_covered(case):
+                    continue
+                step = REFUND_STEPS[step.action]
+            out.append(step)
+        return out
+
+    def refine_waiting(self, case, item, waiting_for):
+        if item.code != REFUND or waiting_for is None or \
+                case.status not in (lifecycle.ACCEPTED, lifecycle.PROCESSING):
+            return waiting_for
+        if not self.refund_covered(case):
+            return waiting(A_POST, self.name, "账户余额已不足以退费，等待A岗退回或不予办理",
+                           "The credit no longer covers the refund; waiting for the A post "
+                           "to return or refuse it")
+        if case.status == lifecycle.PROCESSING:
+            return waiting(A_POST, self.name, "已审批，等待A岗发放退款",
+                           "Approved; waiting for the A post to issue the refund")
+        return waiting(A_POST, self.name, "等待A岗审批退费", "Waiting for the A post to "
+                       "approve the refund")
 
     def before_action(self, session, case, item, action, extra, now):
-        if action != "complete":
-            return
-        if item.code == "finance.refund":
+        if item.code == REFUND and action in ("approve", "complete"):
             books.lock_student(session, case.student_id)
-            domain.check_refund(case.form["amount_cents"],
+            domain.check_refund(refund_cents(case),
                                 books.account(session, case.student_id)["credit_cents"])
 
     def after_action(self, session, case, item, action, extra, now):
         if action != "complete":
             return
-        if item.code == "finance.refund":
-            entry = books.add(session, case.student_id, domain.REFUND,
-                               case.form["amount_cents"], f"退费：{case.form['reason']}",
-                               f"refund:{case.id}", now, ref=case.id, actor_id=self.actor["id"])
+        if item.code == REFUND:
+            entry = books.add(session, case.student_id, domain.REFUND, refund_cents(case),
+                              f"退费：{refund_reason_zh(case)}",
+                              f"refund:{case.id}", now, ref=case.id, actor_id=self.actor["id"])
             case.result = {**case.result, "refund_entry_id": entry.id,
                            "amount_cents": entry.amount_cents}
 

@@ -132,13 +132,30 @@ def test_ledgers_are_private(plat):
         assert rpc.finance.arrears(STUDENT["id"])["student_id"] == STUDENT["id"]
 
 
+REFUND_MATERIALS = ["refund_form", "bank_card"]
+
+
+def refund_form(yuan, **more):
+    return {"amount_yuan": yuan, "reason": "aid_surplus", "details": "助学金结余退回",
+            "bank_name": "中国建设银行长沙韶山路支行", "bank_account": "6217002870012345678",
+            **more}
+
+
+def next_actions(plat, actor, case_id):
+    with plat.rpc(actor) as rpc:
+        case = rpc.finance.get_case(case_id)
+    return [a["action"] for a in case["next_actions"]], case["waiting_for"]
+
+
 def test_aid_payout_then_refund_of_the_credit(plat):
     student = {"id": "2026000077", "role": "student", "name": "王五"}
-    with plat.rpc(student) as rpc:          # nothing to refund yet
+    with plat.rpc(student) as rpc:          # nothing to refund yet: one notice says so
         with pytest.raises(DomainError) as err:
-            rpc.finance.submit_case("finance.refund", ["refund_form", "bank_card"],
-                                    {"amount_cents": 1000, "reason": "多缴退费"})
-        assert err.value.code == "refund_exceeds_credit"
+            rpc.finance.submit_case("finance.refund", [], refund_form(10))
+        assert err.value.status == 422
+        assert set(err.value.fields) == {"form.amount_yuan", "materials.refund_form",
+                                         "materials.bank_card"}
+        assert "没有可退的余额" in err.value.fields["form.amount_yuan"]
     award = make_event("aid.awarded", "aid", {
         "student_id": student["id"], "programme": "national_grant", "amount_cents": 330000,
         "academic_year": "2026-2027"}, occurred_at=T0, case_id="aid-20261207-0000aaaa")
@@ -153,30 +170,65 @@ def test_aid_payout_then_refund_of_the_credit(plat):
 
     with plat.rpc(student) as rpc:
         with pytest.raises(DomainError) as err:
-            rpc.finance.submit_case("finance.refund", ["refund_form", "bank_card"],
-                                    {"amount_cents": 330001, "reason": "助学金结余退回"})
-        assert set(err.value.fields) == {"form.amount_cents"}
-        case = rpc.finance.submit_case("finance.refund", ["refund_form", "bank_card"],
-                                       {"amount_cents": 330000, "reason": "助学金结余退回"})
+            rpc.finance.submit_case("finance.refund", REFUND_MATERIALS, refund_form(3300.01))
+        assert set(err.value.fields) == {"form.amount_yuan"}
+        assert "最多可退3300.00元" in err.value.fields["form.amount_yuan"]
+        with pytest.raises(DomainError) as err:      # a leave needs its approval papers
+            rpc.finance.submit_case("finance.refund", REFUND_MATERIALS,
+                                    refund_form(3300, reason="leave"))
+        assert set(err.value.fields) == {"materials.supporting_documents"}
+        first = rpc.finance.submit_case("finance.refund", REFUND_MATERIALS, refund_form(3300))
+    assert first["result"] == {"amount_cents": 330000}
     with plat.rpc(B) as rpc:
-        rpc.finance.act(case["id"], "accept")
+        rpc.finance.act(first["id"], "accept")
         with pytest.raises(DomainError) as err:
-            rpc.finance.act(case["id"], "approve")
+            rpc.finance.act(first["id"], "approve")
         assert err.value.status == 403
+        assert "bank_account" in rpc.finance.get_case(first["id"])["form"]
+        assert rpc.finance.get_case(first["id"])["form"]["bank_account"] != "6217002870012345678"
+    assert "approve" in next_actions(plat, A, first["id"])[0]
     with plat.rpc(A) as rpc:
-        rpc.finance.act(case["id"], "approve")
-        done = rpc.finance.act(case["id"], "complete")
+        rpc.finance.perform(first["id"], "approve", {})
+    assert "complete" in next_actions(plat, A, first["id"])[0]
+    with plat.rpc(B) as rpc:                         # a new charge eats into the credit
+        rpc.finance.charge(student["id"], 100, "教材费", "book-77")
+    listed, waiting = next_actions(plat, A, first["id"])
+    assert "complete" not in listed and "余额已不足" in waiting["label_zh"]
+    with plat.rpc(A) as rpc:
+        with pytest.raises(DomainError) as err:
+            rpc.finance.perform(first["id"], "complete", {})
+        assert err.value.code == "action_not_available"
+        rpc.finance.perform(first["id"], "reject", {"reason": "账户余额已不足，请按新余额重新申请"})
+
+    with plat.rpc(student) as rpc:
+        case = rpc.finance.submit_case("finance.refund", REFUND_MATERIALS, refund_form(3299))
+    with plat.rpc(B) as rpc:
+        rpc.finance.perform(case["id"], "accept", {})
+    with plat.rpc(A) as rpc:
+        rpc.finance.perform(case["id"], "approve", {})
+        [issue] = [a for a in rpc.finance.get_case(case["id"])["next_actions"]
+                   if a["action"] == "complete"]
+        assert issue["label_zh"].startswith("发放退款")
+        done = rpc.finance.perform(case["id"], "complete", {})
     assert done["status"] == "completed"
     statement = account(plat, student)
-    assert kinds(statement) == [("aid_disbursement", 330000), ("refund", 330000)]
-    assert done["result"]["refund_entry_id"] in [e["id"] for e in statement["entries"]]
+    assert kinds(statement) == [("aid_disbursement", 330000), ("charge", 100),
+                                ("refund", 329900)]
+    refund = next(e for e in statement["entries"] if e["kind"] == "refund")
+    assert done["result"]["refund_entry_id"] == refund["id"]
+    assert refund["description"] == "退费：资助款抵扣学费后的结余"
     assert (statement["balance_cents"], statement["credit_cents"]) == (0, 0)
 
 
 def test_fee_consultation_needs_a_written_answer(plat):
     with plat.rpc(STUDENT) as rpc:
+        with pytest.raises(DomainError) as err:
+            rpc.finance.submit_case("finance.fee-consultation", [], {"question": "  "})
+        assert set(err.value.fields) == {"form.topic", "form.question"}
         case = rpc.finance.submit_case("finance.fee-consultation", [],
-                                       {"question": "住宿费可以分期缴纳吗？"})
+                                       {"topic": "arrears", "question": "住宿费可以分期缴纳吗？"})
+    assert "缓缴" in case["result"]["policy_zh"]
+    assert case["result"]["account"]["student_id"] == STUDENT["id"]
     with plat.rpc(B) as rpc:
         rpc.finance.act(case["id"], "accept")
         rpc.finance.act(case["id"], "approve")

@@ -11,9 +11,11 @@ from osac_shared.db import Base, make_engine, transaction
 from osac_shared.errors import DomainError
 
 from finance import demo, ledger
-from finance.domain import (AID, CHARGE, MAX_CENTS, PAYMENT, REFUND, arrears_cents,
-                            balance_cents, check_amount, check_description, check_key,
-                            check_payment, check_refund, check_replay, credit_cents, FORMS)
+from finance.domain import (AID, CHARGE, EXAMPLES, FORMS, MAX_CENTS, PAYMENT, REFUND,
+                            arrears_cents, balance_cents, cents_of, check_amount,
+                            check_description, check_key, check_payment, check_refund,
+                            check_replay, credit_cents, refund_problem)
+from osac_shared.forms import load
 from finance.models import LedgerEntry
 
 
@@ -95,18 +97,45 @@ def test_replay_table(kind, amount, charge_id, conflict):
 def test_refund_table(amount, credit, ok):
     if ok:
         check_refund(amount, credit)
+        assert refund_problem(amount, credit) == {}
     else:
         with pytest.raises(DomainError) as err:
             check_refund(amount, credit)
-        assert set(err.value.fields) == {"form.amount_cents"}
+        assert set(err.value.fields) == {"form.amount_yuan"}
+        text = refund_problem(amount, credit)["form.amount_yuan"]
+        assert ("没有可退的余额" if credit == 0 else "最多可退1.00元") in text
 
 
-def test_refund_form_wants_whole_cents():
-    errors = FORMS["finance.refund"]().validate({"amount_cents": "100", "reason": "x"})
-    assert set(errors) == {"amount_cents", "reason"}
+@pytest.mark.parametrize("yuan, cents", [(3300, 330000), (0.01, 1), (12.34, 1234),
+                                         (1.005, None), (True, None), ("12", None)])
+def test_cents_of_table(yuan, cents):
+    assert cents_of(yuan) == cents
 
 
-def test_demo_seed_is_idempotent(tmp_path):
+REFUND = {"amount_yuan": 3300, "reason": "aid_surplus", "details": "助学金结余",
+          "bank_name": "中国建设银行", "bank_account": "6217002870012345678"}
+
+
+@pytest.mark.parametrize("change, field", [
+    ({"amount_yuan": 0.001}, "form.amount_yuan"),
+    ({"amount_yuan": 0}, "form.amount_yuan"),
+    ({"reason": "because"}, "form.reason"),
+    ({"details": "  "}, "form.details"),
+    ({"bank_account": "6217 0028 7001 2345"}, "form.bank_account"),
+    ({"bank_account": "12345"}, "form.bank_account"),
+    ({"amount_cents": 100}, "form.amount_cents"),
+])
+def test_refund_form_refuses(change, field):
+    loaded, problems = load(FORMS["finance.refund"], {**REFUND, **change})
+    assert field in problems, problems
+
+
+def test_the_examples_load():
+    for code, example in EXAMPLES.items():
+        assert load(FORMS[code], example)[1] == {}, code
+
+
+def test_demo_seed_gives_each_profile_its_account_once(tmp_path):
     engine = make_engine(f"sqlite:///{tmp_path / 'finance.db'}")
     Base.metadata.create_all(engine)
     Session = sessionmaker(bind=engine)
@@ -115,10 +144,23 @@ def test_demo_seed_is_idempotent(tmp_path):
         with transaction(Session) as session:
             demo.seed(session, now)
     with transaction(Session) as session:
-        assert session.scalar(select(func.count()).select_from(LedgerEntry)) == 4
-        account = ledger.account(session, "2026000001")
-        assert account["arrears_cents"] == 700000
+        # arrears 3 x 2, deferred 2 x 2, paid 13 x 4, credit 2 x 5 entries
+        assert session.scalar(select(func.count()).select_from(LedgerEntry)) == 72
+        accounts = {s: ledger.account(session, s) for s in ("2026000001", "2026000005",
+                                                              "2026000007", "2026000009",
+                                                              "2026000015")}
         descriptions = {e["description"] for e in ledger.statement(session, "2026000002")
                         ["entries"]}
+        deferred = {e["description"] for e in ledger.statement(session, "2026000005")
+                    ["entries"]}
+        art = ledger.statement(session, "2026000015")["entries"]
+    assert accounts["2026000001"]["arrears_cents"] == 700000          # arrears
+    assert accounts["2026000005"]["arrears_cents"] == 700000          # deferred
+    assert accounts["2026000009"]["balance_cents"] == 0               # paid
+    assert accounts["2026000007"]["credit_cents"] == 330000           # credit
+    assert accounts["2026000015"]["credit_cents"] == 330000
     assert descriptions == {"2026-2027学年学费", "2026-2027学年住宿费"}
+    assert deferred == {"2026-2027学年学费（绿色通道缓缴）", "2026-2027学年住宿费（绿色通道缓缴）"}
+    assert ("charge", 980000) in {(e["kind"], e["amount_cents"]) for e in art}   # art tuition
+    assert "2025-2026学年国家助学金（上学年补发）" in {e["description"] for e in art}
     engine.dispose()

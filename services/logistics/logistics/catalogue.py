@@ -17,9 +17,11 @@ ITEMS = load_items("logistics", "后勤处", "Logistics Office", [
     {"code": "logistics.complaint", "window": 11,
      "name_zh": "后勤服务工作的投诉、意见与建议受理和反馈",
      "name_en": "Complaints and suggestions about logistics services",
-     "description_zh": "对后勤服务（维修、宿舍、食堂等）的投诉、意见与建议，三个工作日内反馈调查结果。",
+     "description_zh": "对后勤服务（维修、宿舍、食堂等）的投诉、意见与建议，三个工作日内反馈调查结果。"
+                       "报修超过48小时仍未修复的，填写本人的报修单号即可投诉。",
      "description_en": "Complaints and suggestions about logistics services; you get the "
-                       "findings within 3 working days.",
+                       "findings within 3 working days. If your repair is not done 48 hours "
+                       "after you reported it, complain with its ticket number.",
      "limit": {"value": 3, "unit": "working_days"}, "post": "A", "kind": "report",
      "materials": []},
 ])

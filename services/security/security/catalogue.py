@@ -13,10 +13,13 @@ ITEMS = load_items("security", "保卫处", "Campus Security Office", [
      "name_zh": "校内活动安全审批、备案管理和安全指导服务",
      "name_en": "Campus activity safety approval, filing and guidance",
      "description_zh": "校内举办活动须在开始前至少3天申请安全审批；200人及以上的活动须附安全预案。"
-                       "其他部门的活动审批以本审批办结为前提。",
+                       "审批通过时保卫处给出安全指导意见，办结即备案。"
+                       "其他部门的活动审批（如学生外出集体活动）以本审批办结为前提。",
      "description_en": "Apply for safety approval at least 3 days before a campus activity; "
-                       "activities of 200 people or more need a safety plan. Other offices' "
-                       "activity approvals wait for this one.",
+                       "activities of 200 people or more need a safety plan. Security approves "
+                       "with safety guidance and files the activity when the case is done. "
+                       "Other offices' activity approvals (such as an off-campus group "
+                       "activity) wait for this one.",
      "limit": {"value": 3, "unit": "working_days"}, "post": "A",
      "materials": [
          {"code": "activity_plan", "name_zh": "活动方案", "name_en": "Activity plan"},

@@ -1,13 +1,29 @@
-"""Security rules (plain functions): Chinese plate numbers, pass validity periods, the owner
-relation, overlapping passes, and the activity safety form."""
+"""Security rules (plain functions): the item forms and their examples, Chinese plate numbers,
+pass validity periods, the owner relation, overlapping passes, the activity safety form, the
+stages' inputs, and the materials a form makes necessary (``conditional_materials``)."""
 import re
 from datetime import date, datetime, timedelta
 
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import fields, validate
 
+from osac_shared import forms
 from osac_shared.auth import STUDENT
 from osac_shared.clock import TZ
-from osac_shared.errors import marshmallow_fields, validation_failed
+from osac_shared.errors import validation_failed
+from osac_shared.forms import Form, IsoDate, Text
+
+PHONE = validate.Regexp(r"^1[3-9][0-9]{9}$", error="手机号须为11位，以1开头 / an 11-digit "
+                                                   "mobile number starting with 1")
+OPTIONAL_PHONE = validate.Regexp(r"^$|^1[3-9][0-9]{9}$", error="手机号须为11位，以1开头 / an "
+                                                               "11-digit mobile number")
+
+
+def _load(schema, form):
+    data, problems = forms.load(schema, form)
+    if problems:
+        raise validation_failed(problems)
+    return data
+
 
 # ---- plates (GA 36-2018) -----------------------------------------------------------------
 
@@ -55,11 +71,9 @@ def plate_problem(plate):
 
 
 # ---- validity period and owner -----------------------------------------------------------
-
 OWNER_RELATIONS = {"self": "本人", "parent": "父母", "spouse": "配偶"}
+OWNER_RELATIONS_EN = {"self": "Myself", "parent": "A parent", "spouse": "My spouse"}
 NOT_OWN_CAR = tuple(r for r in OWNER_RELATIONS if r != "self")
-
-
 def one_year_after(day):
     try:
         return day.replace(year=day.year + 1)
@@ -82,41 +96,55 @@ def period_problems(valid_from, valid_to, today):
     return problems
 
 
-class VehiclePassForm(Schema):
-    plate = fields.Str(required=True, metadata={"label_zh": "车牌号", "label_en": "Plate"})
+class VehiclePassForm(Form):
+    plate = Text(required=True, max_length=16,
+                 metadata={"label_zh": "车牌号", "label_en": "Plate",
+                           "help_zh": "如 湘B12345；新能源车如 湘AD12345",
+                           "help_en": "e.g. 湘B12345; a new-energy car e.g. 湘AD12345"})
+    vehicle = Text(required=True, min_length=2, max_length=50,
+                   metadata={"label_zh": "车辆品牌型号及颜色", "label_en": "Make, model and colour"})
     owner_relation = fields.Str(required=True, validate=validate.OneOf(tuple(OWNER_RELATIONS)),
-                                metadata={"label_zh": "与车主关系", "label_en": "Owner is"})
-    owner_name = fields.Str(load_default="", validate=validate.Length(max=32),
-                            metadata={"label_zh": "车主姓名", "label_en": "Owner's name"})
-    valid_from = fields.Date(required=True, metadata={"label_zh": "起始日期",
-                                                      "label_en": "Valid from"})
-    valid_to = fields.Date(required=True, metadata={"label_zh": "截止日期",
-                                                    "label_en": "Valid to"})
-    phone = fields.Str(required=True, validate=validate.Regexp(r"^1[3-9][0-9]{9}$"),
+                                metadata={"label_zh": "车主是", "label_en": "The owner is",
+                                          "choices_zh": OWNER_RELATIONS,
+                                          "choices_en": OWNER_RELATIONS_EN})
+    owner_name = Text(load_default="", max_length=32,
+                      metadata={"label_zh": "车主姓名（车主非本人时必填）",
+                                "label_en": "Owner's name (if not yourself)"})
+    valid_from = IsoDate(required=True, metadata={"label_zh": "起始日期",
+                                                  "label_en": "Valid from"})
+    valid_to = IsoDate(required=True, metadata={"label_zh": "截止日期（最长一年）",
+                                                "label_en": "Valid to (at most a year)"})
+    phone = fields.Str(required=True, validate=PHONE,
                        metadata={"label_zh": "手机号", "label_en": "Mobile phone"})
 
 
-def _load(schema, form):
-    try:
-        return schema().load(form)
-    except ValidationError as err:
-        raise validation_failed({f"form.{k}": v for k, v in marshmallow_fields(err).items()})
+def vehicle_problems(data, today):
+    """{field: fix} for a loaded pass application (plate normalized), all at once."""
+    valid_from = date.fromisoformat(data["valid_from"])
+    valid_to = date.fromisoformat(data["valid_to"])
+    problems = period_problems(valid_from, valid_to, today)
+    problem = plate_problem(data["plate"])
+    if problem:
+        problems["form.plate"] = problem
+    if data["owner_relation"] != "self" and not data["owner_name"]:
+        problems["form.owner_name"] = "车主非本人时请填写车主姓名 / give the owner's name"
+    return problems
 
 
 def clean_vehicle_form(form, today):
     """Validate a pass application all at once; returns it JSON-ready with a normalized plate."""
     data = _load(VehiclePassForm, form)
     data["plate"] = normalize_plate(data["plate"])
-    problems = period_problems(data["valid_from"], data["valid_to"], today)
-    problem = plate_problem(data["plate"])
-    if problem:
-        problems["form.plate"] = problem
-    if data["owner_relation"] != "self" and not data["owner_name"].strip():
-        problems["form.owner_name"] = "车主非本人时请填写车主姓名 / give the owner's name"
+    problems = vehicle_problems(data, today)
     if problems:
         raise validation_failed(problems)
-    return dict(data, valid_from=data["valid_from"].isoformat(),
-                valid_to=data["valid_to"].isoformat())
+    return data
+
+
+def vehicle_materials(form):
+    if form.get("owner_relation") in NOT_OWN_CAR:
+        return {"owner_proof": "车主非本人时必交 / needed when the car is not your own"}
+    return {}
 
 
 # ---- passes ------------------------------------------------------------------------------
@@ -146,35 +174,120 @@ MAX_DURATION = timedelta(days=30)
 SAFETY_PLAN_FROM = 200
 
 
-class ActivityForm(Schema):
-    name = fields.Str(required=True, validate=validate.Length(min=2, max=100),
-                      metadata={"label_zh": "活动名称", "label_en": "Activity"})
-    organizer = fields.Str(required=True, validate=validate.Length(min=2, max=100),
-                           metadata={"label_zh": "主办单位", "label_en": "Organizer"})
-    venue = fields.Str(required=True, validate=validate.Length(min=2, max=100),
-                       metadata={"label_zh": "活动地点", "label_en": "Venue"})
+ACTIVITY_KINDS = {"lecture": "讲座、报告会", "performance": "文艺演出、晚会", "sports": "体育比赛",
+                  "fair": "展览、招聘会、集市", "off_campus": "外出集体活动", "other": "其他"}
+ACTIVITY_KINDS_EN = {"lecture": "Lecture or talk", "performance": "Show or gala",
+                     "sports": "Sports event", "fair": "Exhibition, job fair or market",
+                     "off_campus": "Off-campus group activity", "other": "Other"}
+
+
+class ActivityForm(Form):
+    name = Text(required=True, min_length=2, max_length=100,
+                metadata={"label_zh": "活动名称", "label_en": "Activity"})
+    kind = fields.Str(required=True, validate=validate.OneOf(tuple(ACTIVITY_KINDS)),
+                      metadata={"label_zh": "活动类型", "label_en": "Kind of activity",
+                                "choices_zh": ACTIVITY_KINDS, "choices_en": ACTIVITY_KINDS_EN})
+    organizer = Text(required=True, min_length=2, max_length=100,
+                     metadata={"label_zh": "主办单位", "label_en": "Organizer"})
+    venue = Text(required=True, min_length=2, max_length=100,
+                 metadata={"label_zh": "活动地点", "label_en": "Venue"})
     starts_at = fields.DateTime(required=True, metadata={"label_zh": "开始时间",
                                                          "label_en": "Starts"})
     ends_at = fields.DateTime(required=True, metadata={"label_zh": "结束时间", "label_en": "Ends"})
-    participants = fields.Int(required=True, validate=validate.Range(min=1, max=100000),
+    participants = fields.Int(required=True, strict=True,
+                              validate=validate.Range(min=1, max=100000),
                               metadata={"label_zh": "参与人数", "label_en": "Participants"})
-    phone = fields.Str(required=True, validate=validate.Regexp(r"^1[3-9][0-9]{9}$"),
-                       metadata={"label_zh": "安全负责人手机号", "label_en": "Safety contact"})
+    safety_officer = Text(required=True, min_length=2, max_length=32,
+                          metadata={"label_zh": "安全负责人", "label_en": "Safety officer"})
+    phone = fields.Str(required=True, validate=PHONE,
+                       metadata={"label_zh": "安全负责人手机号",
+                                 "label_en": "Safety officer's mobile"})
     request_ref = fields.Str(load_default=None, allow_none=True,
-                             validate=validate.Regexp(r"^[a-z_]+-[0-9]{8}-[0-9a-f]{8}$"),
+                             validate=validate.Regexp(r"^[a-z_]+-[0-9]{8}-[0-9a-f]{8}$",
+                                                      error="须为事项编号，如 student_affairs-"
+                                                            "20261207-1a2b3c4d / a case id"),
                              metadata={"label_zh": "关联的其他部门事项编号（可选）",
                                        "label_en": "The other office's case id (optional)"})
 
 
-class HazardForm(Schema):
-    category = fields.Str(required=True,
-                          validate=validate.OneOf(("fire", "public_order", "traffic", "other")),
-                          metadata={"label_zh": "隐患类别（消防/治安/交通/其他）",
-                                    "label_en": "Kind (fire, public order, traffic, other)"})
-    location = fields.Str(required=True, validate=validate.Length(min=2, max=100),
-                          metadata={"label_zh": "具体位置", "label_en": "Where"})
-    description = fields.Str(required=True, validate=validate.Length(min=2, max=1000),
-                             metadata={"label_zh": "隐患描述", "label_en": "What you saw"})
+HOUSEHOLD_TOPICS = {"move_in": "户口迁入", "move_out": "户口迁出（毕业、转学、退学）",
+                    "collective": "集体户口借用、户口页复印", "certificate": "户籍证明",
+                    "id_card": "身份证办理、换领", "other": "其他"}
+HOUSEHOLD_TOPICS_EN = {"move_in": "Moving a registration in",
+                       "move_out": "Moving it out (graduation, transfer, leaving)",
+                       "collective": "Borrowing the collective registration, a copy of "
+                                     "one's page",
+                       "certificate": "A registration certificate",
+                       "id_card": "Getting or renewing an ID card", "other": "Other"}
+
+
+class HouseholdQuestionForm(Form):
+    topic = fields.Str(required=True, validate=validate.OneOf(tuple(HOUSEHOLD_TOPICS)),
+                       metadata={"label_zh": "咨询类别", "label_en": "Topic",
+                                 "choices_zh": HOUSEHOLD_TOPICS,
+                                 "choices_en": HOUSEHOLD_TOPICS_EN})
+    question = Text(required=True, min_length=2, max_length=1000,
+                    metadata={"label_zh": "问题", "label_en": "Question"})
+
+
+HAZARDS = {"fire": "消防", "public_order": "治安", "traffic": "交通", "other": "其他"}
+HAZARDS_EN = {"fire": "Fire", "public_order": "Public order", "traffic": "Traffic",
+              "other": "Other"}
+
+
+class HazardForm(Form):
+    category = fields.Str(required=True, validate=validate.OneOf(tuple(HAZARDS)),
+                          metadata={"label_zh": "隐患类别", "label_en": "Kind of hazard",
+                                    "choices_zh": HAZARDS, "choices_en": HAZARDS_EN})
+    location = Text(required=True, min_length=2, max_length=100,
+                    metadata={"label_zh": "具体位置", "label_en": "Where"})
+    description = Text(required=True, min_length=2, max_length=1000,
+                       metadata={"label_zh": "隐患描述", "label_en": "What you saw"})
+    phone = fields.Str(load_default="", validate=OPTIONAL_PHONE,
+                       metadata={"label_zh": "联系电话（可选，便于核实和反馈）",
+                                 "label_en": "Phone (optional, to check and report back)"})
+
+
+# ---- stage inputs ------------------------------------------------------------------------
+class ActivityApproveBody(Form):
+    """The A post approves an activity's safety with the guidance the organizer must follow."""
+    guidance = Text(required=True, max_length=2000,
+                    metadata={"label_zh": "安全指导意见（主办方须落实）",
+                              "label_en": "Safety guidance (the organizer must follow it)"})
+    reason = Text(load_default="", max_length=2000,
+                  metadata={"label_zh": "备注", "label_en": "Note"})
+
+
+HAZARD_OUTCOMES = {"fixed": "已整改消除", "referred": "已移交相关部门处置",
+                   "no_hazard": "经核查无隐患"}
+HAZARD_OUTCOMES_EN = {"fixed": "Fixed", "referred": "Handed to the office responsible",
+                      "no_hazard": "Checked: no hazard"}
+
+
+class HazardFeedbackBody(Form):
+    """Closing a hazard report: what was found and done, told to the reporter."""
+    outcome = fields.Str(required=True, validate=validate.OneOf(tuple(HAZARD_OUTCOMES)),
+                         metadata={"label_zh": "处置结果", "label_en": "Outcome",
+                                   "choices_zh": HAZARD_OUTCOMES,
+                                   "choices_en": HAZARD_OUTCOMES_EN})
+    feedback = Text(required=True, max_length=2000,
+                    metadata={"label_zh": "反馈（举报人将看到）",
+                              "label_en": "Feedback (the reporter sees it)"})
+
+
+def hazard_feedback(extra, reason):
+    """The result of closing a hazard report: the step's ``feedback`` and ``outcome`` (or,
+    called as ``act``, the reason as the feedback); raises naming ``feedback`` without one."""
+    extra = extra or {}
+    text = str(extra.get("feedback") or reason or "").strip()
+    if not text:
+        raise validation_failed({"feedback": "请填写处理结果反馈，举报人将看到它 / write the "
+                                             "feedback; the reporter will see it"})
+    out = {"feedback": text}
+    if extra.get("outcome") in HAZARD_OUTCOMES:
+        out.update(outcome=extra["outcome"], outcome_zh=HAZARD_OUTCOMES[extra["outcome"]],
+                   outcome_en=HAZARD_OUTCOMES_EN[extra["outcome"]])
+    return out
 
 
 def _aware(dt):
@@ -203,26 +316,28 @@ def clean_activity_form(form, now):
                 ends_at=data["ends_at"].isoformat())
 
 
-def conditional_material_problems(item_code, form, materials):
-    """Materials only some applications need, read from the raw form so they can be named in the
-    same notice as the always-required ones: proof of relation when the car is not the
-    student's own; a safety plan for an activity of 200 people or more."""
-    materials, form = set(materials or ()), form if isinstance(form, dict) else {}
-    problems = {}
-    if item_code == "security.vehicle-pass" and "owner_proof" not in materials and \
-            form.get("owner_relation") in NOT_OWN_CAR:
-        problems["materials.owner_proof"] = ("车主非本人时须提交与车主关系证明 / add proof of "
-                                             "your relation to the owner")
-    if item_code == "security.activity-safety" and "safety_plan" not in materials:
-        try:
-            participants = int(form.get("participants"))
-        except (TypeError, ValueError):
-            participants = 0
-        if participants >= SAFETY_PLAN_FROM:
-            problems["materials.safety_plan"] = (
-                f"{SAFETY_PLAN_FROM}人及以上的活动须提交安全预案 / activities of "
-                f"{SAFETY_PLAN_FROM}+ people need a safety plan")
-    return problems
+def activity_materials(form):
+    """An activity of 200 people or more needs a safety plan (read from the raw form too, so
+    it joins the notice even when the form has other errors)."""
+    try:
+        participants = int(form.get("participants"))
+    except (TypeError, ValueError):
+        participants = 0
+    if participants >= SAFETY_PLAN_FROM:
+        return {"safety_plan": f"{SAFETY_PLAN_FROM}人及以上的活动必交 / needed for "
+                               f"{SAFETY_PLAN_FROM}+ people"}
+    return {}
+
+
+def conditional_materials(item_code, form):
+    """{material code: why}: the optional materials this form (loaded, or raw when it did not
+    load) makes necessary."""
+    form = form if isinstance(form, dict) else {}
+    if item_code == "security.vehicle-pass":
+        return vehicle_materials(form)
+    if item_code == "security.activity-safety":
+        return activity_materials(form)
+    return {}
 
 
 def activity_approved(status):
@@ -245,3 +360,29 @@ def parse_day(value):
         return date.fromisoformat(str(value))
     except ValueError:
         raise validation_failed({"on_date": "日期格式须为 YYYY-MM-DD / use YYYY-MM-DD"})
+
+
+# ---- examples (complete and valid on the demo data) --------------------------------------
+def activity_example(now):
+    day = now.astimezone(TZ).date() + timedelta(days=7)
+    return {"name": "湘江风光带徒步", "kind": "off_campus", "organizer": "计算机学院学生会",
+            "venue": "湘潭市湘江风光带", "starts_at": f"{day.isoformat()}T08:00:00+08:00",
+            "ends_at": f"{day.isoformat()}T18:00:00+08:00", "participants": 30,
+            "safety_officer": "刘老师", "phone": "13800138000"}
+
+
+def vehicle_example(now):
+    start = now.astimezone(TZ).date() + timedelta(days=1)
+    return {"plate": "湘B12345", "vehicle": "大众朗逸 白色", "owner_relation": "self",
+            "valid_from": start.isoformat(),
+            "valid_to": (start + timedelta(days=180)).isoformat(), "phone": "13812345678"}
+
+
+EXAMPLES = {
+    "security.household-consultation": {
+        "topic": "move_out", "question": "毕业时集体户口怎么迁回原籍？需要准备哪些材料？"},
+    "security.activity-safety": activity_example,
+    "security.vehicle-pass": vehicle_example,
+    "security.hazard-report": {"category": "fire", "location": "三教一楼东侧楼梯间",
+                               "description": "灭火器压力表指针在红区，已过期"},
+}

@@ -8,37 +8,60 @@ from osac_shared.contracts import make_event
 from osac_shared.errors import DomainError, conflict, forbidden
 from osac_shared.lifecycle import STATUS_ZH
 from osac_shared.outbox import add_event
-from osac_shared.service import CaseService, clean_generic_form
+from osac_shared.service import CaseService
+from osac_shared.steps import Step
 
+from . import domain
 from .catalogue import ITEMS
-from .domain import (CANCELLED, ISSUED, PENDING, ActivityForm, HazardForm, VehiclePassForm,
+from .domain import (CANCELLED, ISSUED, PENDING, ActivityApproveBody, ActivityForm,
+                     HazardFeedbackBody, HazardForm, HouseholdQuestionForm, VehiclePassForm,
                      activity_approved, clean_activity_form, clean_vehicle_form,
-                     conditional_material_problems, conflicting_pass, may_see_activity,
-                     normalize_plate, parse_day, pass_valid_on)
+                     conflicting_pass, hazard_feedback, may_see_activity, normalize_plate,
+                     parse_day, pass_valid_on)
 from .models import VehiclePass, lock
 
 VEHICLE, ACTIVITY = "security.vehicle-pass", "security.activity-safety"
+HAZARD, HOUSEHOLD = "security.hazard-report", "security.household-consultation"
+APPROVE_ACTIVITY = Step("approve", "审批通过（附安全指导意见）", "Approve (with safety guidance)",
+                        ActivityApproveBody, tone="primary")
+CLOSE_HAZARD = Step("complete", "反馈处置结果并办结", "Report back and complete",
+                    HazardFeedbackBody, tone="primary")
 
 
 class SecurityService(CaseService):
-    """Boundary: the CaseService entrypoints (catalogue, submit_case, get_case, list_cases, act,
-    expedite, health, ping) plus ``verify_pass`` and ``activity_approval_status`` (for other
-    offices whose approvals depend on it). Publishes ``security.activity_decided`` when an
-    activity safety approval is completed (approved) or rejected. No event handlers.
-    A vehicle pass is held (pending) at submission, issued at completion, cancelled on
-    reject/withdraw; a plate holds one pass at a time."""
+    """Boundary: the CaseService entrypoints (catalogue, submit_case, get_case, list_cases,
+    perform, act, expedite, health, ping) plus ``verify_pass`` and ``activity_approval_status``
+    (for other offices whose approvals depend on it). Publishes ``security.activity_decided``
+    when an activity safety approval is completed (approved) or rejected. No event handlers.
+
+    - an activity safety approval is approved with the A post's safety guidance (kept in the
+      result and in ``activity_approval_status``); completing it files it (备案);
+    - a vehicle pass is held (pending) at submission, issued at completion, cancelled on
+      reject/withdraw; a plate holds one pass at a time;
+    - a hazard report (green channel for the urgent) is closed with its outcome and the
+      feedback the reporter reads;
+    - materials only some applications need (owner's proof, safety plan) are named in the same
+      notice as the rest (``conditional_materials``)."""
     name = "security"
     ITEMS = ITEMS
-    FORMS = {VEHICLE: VehiclePassForm, ACTIVITY: ActivityForm,
-             "security.hazard-report": HazardForm}
+    FORMS = {VEHICLE: VehiclePassForm, ACTIVITY: ActivityForm, HAZARD: HazardForm,
+             HOUSEHOLD: HouseholdQuestionForm}
+    EXAMPLES = domain.EXAMPLES
 
     # ---- hooks -------------------------------------------------------------------------
     def clean_form(self, item, form):
         if item.code == VEHICLE:
-            return clean_vehicle_form(clean_generic_form(form), self.clock().date())
+            return clean_vehicle_form(form, self.clock().date())
         if item.code == ACTIVITY:
-            return clean_activity_form(clean_generic_form(form), self.clock())
+            return clean_activity_form(form, self.clock())
         return super().clean_form(item, form)
+
+    def conditional_materials(self, item, form):
+        return domain.conditional_materials(item.code, form)
+
+    def refine_steps(self, case, item, steps):
+        replace = {(ACTIVITY, "approve"): APPROVE_ACTIVITY, (HAZARD, "complete"): CLOSE_HAZARD}
+        return [replace.get((item.code, s.action), s) for s in steps]
 
     def after_submit(self, session, case, item, now):
         if item.code != VEHICLE:
@@ -56,12 +79,18 @@ class SecurityService(CaseService):
                                 valid_to=valid_to, status=PENDING))
 
     def after_action(self, session, case, item, action, extra, now):
+        if item.code == ACTIVITY and action == "approve":
+            guidance = str((extra or {}).get("guidance") or "").strip()
+            case.result = {**(case.result or {}), "guidance": guidance or case.history[-1].reason}
         if item.code == ACTIVITY and action in ("complete", "reject"):
             add_event(session, make_event(
                 "security.activity_decided", self.name,
                 {"request_ref": case.form.get("request_ref"), "security_case_id": case.id,
                  "approved": activity_approved(case.status), "note": case.history[-1].reason},
                 occurred_at=now, case_id=case.id, correlation_id=self.correlation_id))
+        if item.code == HAZARD and action == "complete":
+            case.result = {**(case.result or {}),
+                           **hazard_feedback(extra, case.history[-1].reason)}
         if item.code != VEHICLE or action not in ("complete", "reject", "withdraw"):
             return
         p = session.scalar(select(VehiclePass).where(VehiclePass.case_id == case.id))
@@ -87,20 +116,6 @@ class SecurityService(CaseService):
 
     # ---- entrypoints -------------------------------------------------------------------
     @rpc
-    def submit_case(self, item_code, materials=None, form=None, idempotency_key=None,
-                    green_reason=""):
-        """CaseService.submit_case, except that a material only some applications need
-        (owner's proof, safety plan) is named in the same notice as the mandatory ones."""
-        item = self.item(item_code)
-        extra = conditional_material_problems(item.code, form, materials)
-        if extra:
-            fields = {**engine.materials_notice(item, materials or []), **extra}
-            raise DomainError("materials_missing", "材料不齐，请按提示一次性补齐后再提交",
-                              "Materials are incomplete; add everything listed, then submit "
-                              "again", fields, 422)
-        return super().submit_case(item_code, materials, form, idempotency_key, green_reason)
-
-    @rpc
     def verify_pass(self, plate, on_date=None):
         """Does this plate hold a pass valid on ``on_date`` (YYYY-MM-DD; default today)?"""
         require_actor(self.actor)
@@ -114,8 +129,8 @@ class SecurityService(CaseService):
 
     @rpc
     def activity_approval_status(self, case_id):
-        """For offices whose approval depends on this one: {approved, status, ...}. Approved
-        only once the safety approval is completed."""
+        """For offices whose approval depends on this one: {approved, status, activity,
+        guidance}. Approved only once the safety approval is completed."""
         actor = require_actor(self.actor)
         case = engine.get_case(self.db, case_id)
         if case.item_code != ACTIVITY:
@@ -128,4 +143,5 @@ class SecurityService(CaseService):
         form = case.form or {}
         return {"case_id": case.id, "approved": activity_approved(case.status),
                 "status": case.status, "status_zh": STATUS_ZH.get(case.status, case.status),
-                "activity": {k: form.get(k) for k in ("name", "venue", "starts_at", "ends_at")}}
+                "activity": {k: form.get(k) for k in ("name", "venue", "starts_at", "ends_at")},
+                "guidance": (case.result or {}).get("guidance")}

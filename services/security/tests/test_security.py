@@ -15,8 +15,8 @@ from osac_shared.clock import TZ
 from osac_shared.errors import DomainError
 from osac_shared.testing import ACTORS, staff
 
-from security.domain import (activity_time_problems, clean_vehicle_form,
-                             conditional_material_problems, conflicting_pass, may_see_activity,
+from security.domain import (activity_time_problems, clean_vehicle_form, conditional_materials,
+                             conflicting_pass, hazard_feedback, may_see_activity,
                              normalize_plate, one_year_after, pass_valid_on, period_problems,
                              plate_kind, plate_problem)
 
@@ -85,7 +85,8 @@ def test_one_year_after(day, after):
 
 
 def test_a_vehicle_form_is_refused_all_at_once():
-    form = {"plate": "湘AI2345", "owner_relation": "parent", "owner_name": "",
+    form = {"plate": "湘AI2345", "vehicle": "丰田卡罗拉 黑色", "owner_relation": "parent",
+            "owner_name": "   ",
             "valid_from": "2026-06-01", "valid_to": "2027-12-01", "phone": "13800000000"}
     with pytest.raises(DomainError) as err:
         clean_vehicle_form(form, TODAY)
@@ -125,19 +126,37 @@ def test_pass_valid_on(status, day, valid):
     assert pass_valid_on(_pass(status, JUNE, DEC), day) is valid
 
 
-@pytest.mark.parametrize("item, form, materials, missing", [
-    ("security.vehicle-pass", {"owner_relation": "self"}, [], set()),
-    ("security.vehicle-pass", {"owner_relation": "parent"}, [], {"materials.owner_proof"}),
-    ("security.vehicle-pass", {"owner_relation": "spouse"}, ["owner_proof"], set()),
-    ("security.vehicle-pass", {"owner_relation": ["parent"]}, [], set()),   # form error later
-    ("security.activity-safety", {"participants": 199}, [], set()),
-    ("security.activity-safety", {"participants": "200"}, [], {"materials.safety_plan"}),
-    ("security.activity-safety", {"participants": 500}, ["safety_plan"], set()),
-    ("security.activity-safety", {"participants": "many"}, [], set()),
-    ("security.hazard-report", None, None, set()),
+@pytest.mark.parametrize("item, form, needed", [
+    ("security.vehicle-pass", {"owner_relation": "self"}, set()),
+    ("security.vehicle-pass", {"owner_relation": "parent"}, {"owner_proof"}),
+    ("security.vehicle-pass", {"owner_relation": "spouse"}, {"owner_proof"}),
+    ("security.vehicle-pass", {"owner_relation": ["parent"]}, set()),   # a form error instead
+    ("security.activity-safety", {"participants": 199}, set()),
+    ("security.activity-safety", {"participants": "200"}, {"safety_plan"}),   # raw form
+    ("security.activity-safety", {"participants": 500}, {"safety_plan"}),
+    ("security.activity-safety", {"participants": "many"}, set()),
+    ("security.hazard-report", None, set()),
 ])
-def test_conditional_materials(item, form, materials, missing):
-    assert set(conditional_material_problems(item, form, materials)) == missing
+def test_conditional_materials(item, form, needed):
+    why = conditional_materials(item, form)
+    assert set(why) == needed and all(" / " in w for w in why.values())
+
+
+@pytest.mark.parametrize("extra, reason, result", [
+    ({"outcome": "fixed", "feedback": " 已更换灭火器 "}, "", {
+        "feedback": "已更换灭火器", "outcome": "fixed", "outcome_zh": "已整改消除",
+        "outcome_en": "Fixed"}),
+    ({}, "已通知物业整改", {"feedback": "已通知物业整改"}),       # act() with a reason
+    ({"feedback": "   "}, "", None),
+    (None, "", None),
+])
+def test_hazard_feedback(extra, reason, result):
+    if result is None:
+        with pytest.raises(DomainError) as err:
+            hazard_feedback(extra, reason)
+        assert "feedback" in err.value.fields
+    else:
+        assert hazard_feedback(extra, reason) == result
 
 
 @pytest.mark.parametrize("days_ahead, hours, bad_fields", [
@@ -168,7 +187,8 @@ PASS_MATERIALS = ["vehicle_licence", "driving_licence"]
 
 
 def pass_form(plate, start, end, **more):
-    return {"plate": plate, "owner_relation": "self", "valid_from": start.isoformat(),
+    return {"plate": plate, "vehicle": "比亚迪秦 白色", "owner_relation": "self",
+            "valid_from": start.isoformat(),
             "valid_to": end.isoformat(), "phone": "13900000000", **more}
 
 
@@ -273,10 +293,10 @@ def test_vehicle_pass_notice_names_every_missing_material(plat):
 
 def test_activity_approval_that_other_offices_depend_on(plat):
     plat.set_time(T0)
-    form = {"name": "校园歌手大赛", "organizer": "校团委", "venue": "大学生活动中心",
-            "starts_at": (T0 + timedelta(days=7)).isoformat(),
+    form = {"name": "校园歌手大赛", "kind": "performance", "organizer": "校团委",
+            "venue": "大学生活动中心", "starts_at": (T0 + timedelta(days=7)).isoformat(),
             "ends_at": (T0 + timedelta(days=7, hours=3)).isoformat(),
-            "participants": 150, "phone": "13700000000",
+            "participants": 150, "safety_officer": "王老师", "phone": "13700000000",
             "request_ref": "student_affairs-20260603-0a1b2c3d"}
     with plat.rpc(ACTORS["student"]) as rpc:
         case = rpc.security.submit_case("security.activity-safety", ["activity_plan"], form)
@@ -284,9 +304,20 @@ def test_activity_approval_that_other_offices_depend_on(plat):
             "case_id": case["id"], "approved": False, "status": "submitted",
             "status_zh": "已提交", "activity": {"name": "校园歌手大赛", "venue": "大学生活动中心",
                                                "starts_at": "2026-06-10T10:00:00+08:00",
-                                               "ends_at": "2026-06-10T13:00:00+08:00"}}
+                                               "ends_at": "2026-06-10T13:00:00+08:00"},
+            "guidance": None}
     decided = listen(plat, "security.activity_decided")
-    run_through(plat, case["id"], "accept", "approve")
+    run_through(plat, case["id"], "accept")
+    guidance = "观众入场须安检，疏散通道保持畅通"
+    with plat.rpc(staff("security", "a_post")) as rpc:
+        seen = rpc.security.get_case(case["id"])
+        approve = next(a for a in seen["next_actions"] if a["action"] == "approve")
+        assert approve["input_schema"]["required"] == ["guidance"]
+        with pytest.raises(DomainError) as err:             # guidance is the approval's point
+            rpc.security.perform(case["id"], "approve", {"guidance": "  "})
+        assert set(err.value.fields) == {"guidance"}
+        approved = rpc.security.perform(case["id"], "approve", {"guidance": guidance})
+        assert approved["result"]["guidance"] == guidance
     other_office = staff("student_affairs", "a_post")
     with plat.rpc(other_office) as rpc:           # approved by A, but not final yet
         status = rpc.security.activity_approval_status(case["id"])
@@ -295,6 +326,7 @@ def test_activity_approval_that_other_offices_depend_on(plat):
     with plat.rpc(other_office) as rpc:
         status = rpc.security.activity_approval_status(case["id"])
         assert (status["approved"], status["status"]) == (True, "completed")
+        assert status["guidance"] == guidance
         assert rpc.security.health()["status"] == "ok"
     with plat.rpc(ACTORS["student2"]) as rpc:
         with pytest.raises(DomainError) as err:
@@ -321,15 +353,66 @@ def test_activity_approval_that_other_offices_depend_on(plat):
 
 def test_activity_needs_notice_and_a_safety_plan_when_large(plat):
     plat.set_time(T0)
-    form = {"name": "运动会", "organizer": "体育学院", "venue": "田径场",
+    form = {"name": "运动会", "kind": "sports", "organizer": "体育学院", "venue": "田径场",
             "starts_at": (T0 + timedelta(days=1)).isoformat(),
             "ends_at": (T0 + timedelta(days=1, hours=8)).isoformat(),
-            "participants": 3000, "phone": "13700000000"}
+            "participants": 3000, "safety_officer": "赵老师", "phone": "13700000000"}
     with plat.rpc(ACTORS["student"]) as rpc:
-        with pytest.raises(DomainError) as err:
+        with pytest.raises(DomainError) as err:          # one notice: materials and the date
             rpc.security.submit_case("security.activity-safety", [], form)
-        assert set(err.value.fields) == {"materials.activity_plan", "materials.safety_plan"}
+        assert set(err.value.fields) == {"materials.activity_plan", "materials.safety_plan",
+                                         "form.starts_at"}
+        with pytest.raises(DomainError) as err:          # a form that does not load at all
+            rpc.security.submit_case("security.activity-safety", [],
+                                     dict(form, phone="12", starts_at="soon"))
+        assert set(err.value.fields) == {"materials.activity_plan", "materials.safety_plan",
+                                         "form.starts_at", "form.phone"}
         with pytest.raises(DomainError) as err:
             rpc.security.submit_case("security.activity-safety",
                                      ["activity_plan", "safety_plan"], form)
         assert set(err.value.fields) == {"form.starts_at"}
+
+
+def test_household_question_has_a_real_form_and_is_answered(plat):
+    plat.set_time(T0)
+    with plat.rpc(ACTORS["student"]) as rpc:
+        with pytest.raises(DomainError) as err:          # no longer any form at all
+            rpc.security.submit_case("security.household-consultation", [], {"a": 1})
+        assert set(err.value.fields) == {"form.a", "form.topic", "form.question"}
+        with pytest.raises(DomainError) as err:
+            rpc.security.submit_case("security.household-consultation", [],
+                                     {"topic": "move_out", "question": "   "})
+        assert set(err.value.fields) == {"form.question"}
+        case = rpc.security.submit_case("security.household-consultation", [],
+                                        {"topic": "move_out", "question": "毕业后户口怎么迁？"})
+    answer = "凭派遣证到保卫处户籍室办理迁出，一个工作日内可取户口迁移证。"
+    run_through(plat, case["id"], "accept", "approve")
+    with plat.rpc(staff("security")) as rpc:
+        done = rpc.security.perform(case["id"], "complete", {"answer": answer})
+    assert done["status"] == "completed" and done["result"]["answer"] == answer
+
+
+def test_hazard_report_is_closed_with_its_outcome(plat):
+    plat.set_time(T0)
+    with plat.rpc(ACTORS["student"]) as rpc:
+        case = rpc.security.submit_case("security.hazard-report", [], {
+            "category": "traffic", "location": "北门路口", "description": "减速带损坏"})
+        assert case["green_channel"] is False
+    run_through(plat, case["id"], "accept")
+    with plat.rpc(staff("security")) as rpc:
+        seen = rpc.security.get_case(case["id"])
+        assert "expedite" in [a["action"] for a in seen["next_actions"]]
+        rpc.security.perform(case["id"], "expedite", {"reason": "学生上下学高峰，存在事故风险"})
+        rpc.security.perform(case["id"], "approve", {})
+        seen = rpc.security.get_case(case["id"])
+        close = next(a for a in seen["next_actions"] if a["action"] == "complete")
+        assert set(close["input_schema"]["required"]) == {"outcome", "feedback"}
+        with pytest.raises(DomainError) as err:
+            rpc.security.perform(case["id"], "complete", {"outcome": "fixed"})
+        assert set(err.value.fields) == {"feedback"}
+        done = rpc.security.perform(case["id"], "complete", {
+            "outcome": "referred", "feedback": "已移交后勤处，48小时内修复减速带"})
+    assert done["green_channel"] is True
+    assert done["result"] == {"feedback": "已移交后勤处，48小时内修复减速带", "outcome": "referred",
+                              "outcome_zh": "已移交相关部门处置",
+                              "outcome_en": "Handed to the office responsible"}

@@ -224,6 +224,26 @@ def new_state(case_id, data, timer=COMPLETION, rules=DEFAULT_RULES, occurred_at=
         kind=kind)
 
 
+def promise_event(case):
+    """The ``case.submitted`` event a just-submitted case (its department's answer) stands
+    for, as ``apply_event`` reads it: what the SLA will compute once the event arrives."""
+    data = {"item_code": case["item_code"], "window": int(case["window"]),
+            "department": case["department"], "student_id": str(case["student_id"]),
+            "limit": {"value": int(case["limit"]["value"]), "unit": case["limit"]["unit"]},
+            "post": case.get("post") or "B", "kind": case.get("kind") or "application",
+            "green_channel": bool(case.get("green_channel")),
+            "submitted_at": parse_time(case["submitted_at"]).isoformat(),
+            "actor_role": "student", "actor_id": str(case["student_id"])}
+    if data["limit"]["unit"] not in UNITS:
+        raise ValueError(data["limit"]["unit"])
+    return {"type": "case.submitted", "event_id": "promise", "case_id": str(case["id"]),
+            "occurred_at": data["submitted_at"], "data": data}
+
+
+def iso(dt):
+    return dt.astimezone(TZ).isoformat() if dt else None
+
+
 def apply_event(state, event, rules=DEFAULT_RULES, timer=COMPLETION):
     """Fold one validated event (``contracts.read_event`` output) into ``state`` (None for a
     deadline not seen yet); returns the new state."""

@@ -42,6 +42,8 @@ class SlaService:
           deadlines(case_ids) -> {id: completion dict}; timers(case_id) -> [dict]
               (the case's student, its department's staff, the desk for referrals, managers);
           compute_deadline(start_iso, value, unit) -> {due_at, flagged}   (open to anyone);
+          promise(case) -> {due_at, flagged, basis}: the deadline a just-submitted case will
+              be held to (any actor; the case's own facts in, nothing read);
           report(start_iso, end_iso) -> on-time rates per window/department/item/timer,
               per_hour submissions, breaches with who and why   (director, committee, system;
               B/A posts: their department's deadlines only);
@@ -132,6 +134,22 @@ class SlaService:
             raise validation_failed({"value": "须为1到1000的整数 / a whole number from 1 to 1000"})
         due, flagged = due_at(start, value, unit, self.settings.rules.cal)
         return {"due_at": due.isoformat(), "flagged": flagged}
+
+    @rpc
+    def promise(self, case):
+        """The completion deadline this service will hold ``case`` (a case as its department
+        answers it, just submitted) to: the same rules and calendar as the deadline it keeps
+        from the case's events, so what the student is promised is what is enforced."""
+        require_actor(self.actor)
+        try:
+            event = domain.promise_event(case)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            raise validation_failed({"case": "须为刚提交的事项（含 item_code、limit、submitted_at 等）"
+                                             " / a case as submitted (item_code, limit, "
+                                             "submitted_at, ...)"})
+        state = domain.apply_event(None, event, self.settings.rules)
+        return {"due_at": domain.iso(state.due_at), "flagged": state.flagged,
+                "basis": state.basis}
 
     @rpc
     def report(self, start_iso, end_iso):

@@ -483,3 +483,31 @@ def test_summarize():
     assert sum(hours.values()) == 7
     empty = domain.summarize([])
     assert empty["on_time_rate"] is None and empty["per_hour"][0] == {"hour": 0, "submitted": 0}
+
+
+# ---- the promise at submission: the same rules as the deadline kept from the events --------
+@pytest.mark.parametrize("item, submitted, green", [
+    (COMPLAINT, "2026-03-02T10:00", False),             # the policy table (3 working days)
+    (REPAIR, "2026-02-15T23:00", False),                # calendar hours over Spring Festival
+    (SUNSHINE, "2026-09-30T16:00", False),              # into Golden Week
+    (GRANT, "2026-12-31T17:00", False),                 # into a year the calendar flags
+    (GRANT, "2026-03-02T10:00", True),                  # submitted green: the green limit
+])
+def test_promise_equals_the_deadline_the_events_make(item, submitted, green):
+    real = event("case.submitted", submitted, submitted, item=item, green=green)
+    kept = domain.apply_event(None, real)
+    case = {"id": "logistics-1", "item_code": item["item_code"], "window": 11,
+            "department": "logistics", "student_id": "2026000001", "limit": item["limit"],
+            "post": item.get("post"), "kind": item.get("kind"), "green_channel": green,
+            "submitted_at": at(submitted).isoformat()}
+    promised = domain.apply_event(None, domain.promise_event(case))
+    assert (promised.due_at, promised.flagged, promised.basis) == \
+        (kept.due_at, kept.flagged, kept.basis)
+
+
+@pytest.mark.parametrize("case", [{}, {"item_code": "x"}, {
+    "id": "a-1", "item_code": "a.b", "window": "w", "department": "a", "student_id": "1",
+    "limit": {"value": 1, "unit": "days"}, "submitted_at": "2026-03-02T10:00:00+08:00"}])
+def test_promise_of_a_malformed_case_is_refused(case):
+    with pytest.raises((KeyError, TypeError, ValueError)):
+        domain.promise_event(case)

@@ -19,6 +19,7 @@ from sla.testkit import Alarms, case_event, publish, referral_event, wait_for
 
 T0 = datetime(2026, 3, 2, 10, 0, tzinfo=TZ)          # an ordinary Monday morning
 REPAIR_FORM = {"building": "A3", "room": "302", "facility": "water", "description": "水龙头漏水"}
+COMPLAINT_FORM = {"topic": "service", "text": "食堂中午排队太久，希望增加窗口"}
 B, A = staff("logistics"), staff("logistics", "a_post")
 DIRECTOR = ACTORS["director"]
 W, BR, E2, E3 = ("sla.warning", 1), ("sla.breached", 1), ("sla.escalated", 2), \
@@ -51,7 +52,8 @@ def deadline_of(plat, case_id, timer="completion", **expected):
 
 def submit(plat, item_code, form=None, green_reason=""):
     with plat.rpc(ACTORS["student"]) as rpc:
-        return rpc.logistics.submit_case(item_code, [], form or {}, None, green_reason)["id"]
+        form = form or (COMPLAINT_FORM if item_code == "logistics.complaint" else {})
+        return rpc.logistics.submit_case(item_code, [], form, None, green_reason)["id"]
 
 
 def act(plat, actor, case_id, action, reason=""):
@@ -75,7 +77,7 @@ def test_a_case_gets_its_timers_and_is_met_on_time(plat):
     act(plat, B, case_id, "accept")
     plat.set_time(T0 + timedelta(days=1))
     act(plat, A, case_id, "approve")
-    act(plat, A, case_id, "complete")
+    act(plat, A, case_id, "complete", "已增加两个售饭窗口")       # the feedback to the student
     d = deadline_of(plat, case_id, status="met")
     assert d["on_time"] is True and d["completed_at"] == "2026-03-03T10:00:00+08:00"
     assert (d["actor_id"], d["actor_role"]) == ("logistics_a", "a_post")

@@ -4,7 +4,7 @@ from sqlalchemy import case, func, select
 
 from osac_shared.db import is_postgres
 
-from .domain import check_bed_request, free_bed
+from .domain import bed_request_problems, check_bed_request, free_bed
 from .models import Bed
 
 
@@ -19,8 +19,20 @@ def pairs(beds):
     return [(b.bed, b.occupant) for b in beds]
 
 
-def check_request(session, student_id, building, room):
-    check_bed_request(student_id, building, room, pairs(room_beds(session, building, room)))
+def request_problems(session, student_id, building, room):
+    """{"form.room": fix} unless the student may ask for this room now."""
+    return bed_request_problems(student_id, building, room,
+                                pairs(room_beds(session, building, room)))
+
+
+def has_free_bed(session, building, room):
+    return free_bed(pairs(room_beds(session, building, room))) is not None
+
+
+def bed_of(session, student_id):
+    """The student's bed now ({building, room, bed}) or None."""
+    bed = session.scalar(select(Bed).where(Bed.occupant == student_id))
+    return bed.place() if bed else None
 
 
 def move_student(session, student_id, building, room):

@@ -10,11 +10,13 @@ ITEMS = load_items("student_affairs", "学生工作处", "Student Affairs Office
      "name_en": "Off-campus major (non-teaching) group activity: application and approval",
      "description_zh": "学生组织外出开展重大（非教学）集体活动须申报审批。请先在7号窗口（保卫处）"
                        "申报活动安全审批，再凭保卫处事项编号在本窗口申报；保卫处安全审批通过后，"
-                       "本窗口方可审批通过。活动开始日须在提交之日5天以后。",
+                       "本窗口方可审批通过。活动开始日须在提交之日5天以后；"
+                       "跨夜活动须附意外伤害保险凭证。",
      "description_en": "Major off-campus (non-teaching) group activities need approval. First "
                        "apply for the activity's safety approval at window 7 (Security), then "
                        "apply here with the Security case id; this office approves only after "
-                       "Security has. The activity must start at least 5 days after you apply.",
+                       "Security has. The activity must start at least 5 days after you "
+                       "apply; an activity over more than one day needs accident insurance.",
      "limit": {"value": 3, "unit": "working_days"}, "post": "A", "place_zh": PLACE,
      "materials": [
          {"code": "activity_plan", "name_zh": "活动方案（时间、地点、内容、带队教师）",
@@ -22,8 +24,9 @@ ITEMS = load_items("student_affairs", "学生工作处", "Student Affairs Office
          {"code": "safety_plan", "name_zh": "安全预案", "name_en": "Safety and emergency plan"},
          {"code": "participant_list", "name_zh": "参加人员名单（含联系方式）",
           "name_en": "Participant list (with phone numbers)"},
-         {"code": "insurance_proof", "name_zh": "意外伤害保险凭证",
-          "name_en": "Accident insurance certificate", "mandatory": False}]},
+         {"code": "insurance_proof", "name_zh": "意外伤害保险凭证（跨夜活动必交）",
+          "name_en": "Accident insurance certificate (for an activity over more than one day)",
+          "mandatory": False}]},
     {"code": "student_affairs.train-discount-card", "window": 1,
      "name_zh": "火车票优惠卡申购、充磁", "name_en": "Train-ticket discount card: purchase or recharge",
      "description_zh": "新生申购火车票学生优惠卡，或每学年为优惠卡充磁（每学年限充磁一次）。"

@@ -13,10 +13,12 @@ from osac_shared.clock import TZ
 from osac_shared.errors import DomainError
 from osac_shared.testing import ACTORS, staff
 
-from student_affairs.domain import (academic_year, activity_date_problems,
-                                    check_bed_request, check_security_approval,
-                                    free_bed, id_card_fee_cents,
-                                    id_card_problems, train_card_problems)
+from student_affairs import demo
+from student_affairs.domain import (academic_year, activity_date_problems, activity_materials,
+                                    bed_materials, bed_request_problems, check_bed_request,
+                                    check_security_approval, free_bed, id_card_fee_cents,
+                                    id_card_materials, id_card_problems, security_waiting,
+                                    train_card_materials, train_card_problems)
 
 T0 = datetime(2026, 12, 7, 10, 0, tzinfo=TZ)          # a Monday
 TODAY = T0.date()
@@ -84,6 +86,11 @@ RECHARGE = {"request": "recharge", "home_station": "长沙南"}
     (RECHARGE, [("rejected", RECHARGE, date(2026, 10, 1))], set()),
     (RECHARGE, [("completed", RECHARGE, date(2026, 3, 1))], set()),   # last academic year
     (RECHARGE, [("completed", {"request": "purchase"}, date(2026, 10, 1))], set()),
+    ({"request": "purchase", "home_station": "长沙"}, [], set()),
+    ({"request": "purchase", "home_station": "长沙"},
+     [("completed", {"request": "purchase"}, date(2025, 10, 1))], {"form.request"}),
+    ({"request": "purchase", "home_station": "长沙"},
+     [("withdrawn", {"request": "purchase"}, date(2026, 10, 1))], set()),
 ])
 def test_train_card_rules(form, previous, fields):
     assert set(train_card_problems(form, previous, TODAY)) == fields
@@ -95,6 +102,7 @@ def test_train_card_rules(form, previous, fields):
     ({"request": "issue"}, [("withdrawn", {"request": "issue"})], set(), 0),
     ({"request": "reissue", "reissue_reason": "lost"}, [], set(), 1500),
     ({"request": "reissue", "reissue_reason": None}, [], {"form.reissue_reason"}, 1500),
+    ({"request": "issue", "reissue_reason": "lost"}, [], {"form.reissue_reason"}, 0),
 ])
 def test_id_card_rules(form, previous, fields, fee):
     assert set(id_card_problems(form, previous)) == fields
@@ -122,6 +130,52 @@ def test_bed_request(room_beds, code):
     with pytest.raises(DomainError) as err:
         check_bed_request("me", "A3", "303", room_beds)
     assert err.value.code == code and "form.room" in err.value.fields
+
+
+@pytest.mark.parametrize("room_beds, problem", [
+    ([(1, "x"), (2, None)], None), ([], "没有"), ([(1, "me"), (2, None)], "已住在"),
+    ([(1, "x"), (2, "y")], "住满"),
+])
+def test_bed_request_problems_join_the_notice(room_beds, problem):
+    found = bed_request_problems("me", "A3", "303", room_beds)
+    assert (problem in found["form.room"]) if problem else found == {}
+
+
+@pytest.mark.parametrize("rule, form, needed", [
+    (activity_materials, {"start_date": "2026-12-14", "end_date": "2026-12-14"}, set()),
+    (activity_materials, {"start_date": "2026-12-14", "end_date": "2026-12-15"},
+     {"insurance_proof"}),
+    (activity_materials, {"start_date": 3}, set()),                # a raw form that did not load
+    (train_card_materials, {"request": "recharge"}, {"discount_card"}),
+    (train_card_materials, {"request": "purchase"}, set()),
+    (id_card_materials, {"request": "reissue", "reissue_reason": "damaged"}, {"damaged_card"}),
+    (id_card_materials, {"request": "reissue", "reissue_reason": "lost"}, set()),
+    (id_card_materials, {"request": "issue"}, set()),
+    (bed_materials, {"reason_kind": "health"}, {"medical_proof"}),
+    (bed_materials, {"reason_kind": "study"}, set()),
+])
+def test_materials_a_form_makes_necessary(rule, form, needed):
+    assert set(rule(form)) == needed
+
+
+@pytest.mark.parametrize("state, who", [
+    ("submitted", ("b_post", "security")), ("resubmitted", ("b_post", "security")),
+    ("accepted", ("a_post", "security")), ("processing", ("a_post", "security")),
+    ("returned", ("student", None)), ("completed", None), ("rejected", None), (None, None),
+])
+def test_who_moves_securitys_approval_on(state, who):
+    assert security_waiting(state) == who
+
+
+def test_demo_beds_follow_the_demo_profiles():
+    from osac_shared.demo import STUDENTS
+    rooms = demo.rooms()
+    for s in STUDENTS:
+        assert s.id in rooms[tuple(s.room)], s.id
+    assert all(len(beds) == demo.BEDS_PER_ROOM for beds in rooms.values())
+    assert None not in rooms[("A3", "302")]                      # a full room
+    free = sum(beds.count(None) for beds in rooms.values())
+    assert free >= 10 and rooms[("B1", "203")].count(None) == 2
 
 
 
@@ -169,12 +223,20 @@ def move(rpc, case_id, *actions, reason=""):
     return case
 
 
-ACTIVITY = {"title": "湘江徒步", "destination": "湘潭", "start_date": "2026-12-14",
-            "end_date": "2026-12-15", "participants": 30, "leader_teacher": "刘老师"}
-ACTIVITY_MATERIALS = ["activity_plan", "safety_plan", "participant_list"]
-SAFETY_FORM = {"name": "湘江徒步", "organizer": "机械学院学生会", "venue": "湘潭",
-               "starts_at": "2026-12-14T08:00:00+08:00", "ends_at": "2026-12-15T18:00:00+08:00",
-               "participants": 30, "phone": "13800138000"}
+ACTIVITY = {"title": "湘江徒步", "organizer": "机械学院学生会", "destination": "湘潭",
+            "start_date": "2026-12-14", "end_date": "2026-12-15", "participants": 30,
+            "transport": "chartered_bus", "leader_teacher": "刘老师",
+            "leader_phone": "13800138000"}
+ACTIVITY_MATERIALS = ["activity_plan", "safety_plan", "participant_list", "insurance_proof"]
+SAFETY_FORM = {"name": "湘江徒步", "kind": "off_campus", "organizer": "机械学院学生会",
+               "venue": "湘潭", "starts_at": "2026-12-14T08:00:00+08:00",
+               "ends_at": "2026-12-15T18:00:00+08:00", "participants": 30,
+               "safety_officer": "刘老师", "phone": "13800138000"}
+
+
+def offered(rpc, case_id):
+    case = rpc.student_affairs.get_case(case_id)
+    return [a["action"] for a in case["next_actions"]], case["waiting_for"]
 
 
 def test_group_activity_is_final_only_after_security_approves(plat):
@@ -182,6 +244,11 @@ def test_group_activity_is_final_only_after_security_approves(plat):
     with plat.rpc(STUDENT) as rpc:
         safety = rpc.security.submit_case("security.activity-safety", ["activity_plan"],
                                           SAFETY_FORM)
+        with pytest.raises(DomainError) as err:          # overnight: insurance, one notice
+            rpc.student_affairs.submit_case(
+                "student_affairs.group-activity", ACTIVITY_MATERIALS[:3],
+                dict(ACTIVITY, security_case_id=safety["id"], leader_phone="123"))
+        assert set(err.value.fields) == {"form.leader_phone", "materials.insurance_proof"}
         case = rpc.student_affairs.submit_case(
             "student_affairs.group-activity", ACTIVITY_MATERIALS,
             dict(ACTIVITY, security_case_id=safety["id"]))
@@ -195,22 +262,42 @@ def test_group_activity_is_final_only_after_security_approves(plat):
         with pytest.raises(DomainError) as err:          # an A-post item, not delegated
             rpc.student_affairs.act(case["id"], "approve")
         assert err.value.status == 403
+        with pytest.raises(DomainError) as err:          # whatever Security says
+            rpc.student_affairs.perform(case["id"], "approve", {})
+        assert err.value.status == 403
     with plat.rpc(SA_A) as rpc:
+        actions, waiting = offered(rpc, case["id"])      # Security's B post acts next
+        assert "approve" not in actions and "reject" in actions
+        assert (waiting["role"], waiting["department"], waiting["security_case_id"]) == (
+            "b_post", "security", safety["id"])
+        with pytest.raises(DomainError) as err:          # refused through perform, saying why
+            rpc.student_affairs.perform(case["id"], "approve", {})
+        assert err.value.code == "security_approval_pending" and err.value.status == 409
         with pytest.raises(DomainError) as err:
             rpc.student_affairs.act(case["id"], "approve")
         assert err.value.code == "security_approval_pending" and err.value.status == 409
         assert "submitted" in err.value.fields["form.security_case_id"]
         assert rpc.student_affairs.get_case(case["id"])["status"] == "accepted"
     with plat.rpc(SEC_A) as rpc:
-        move(rpc.security, safety["id"], "accept", "approve")
+        rpc.security.act(safety["id"], "accept")
+        rpc.security.perform(safety["id"], "approve", {"guidance": "包车须有营运资质，注意防溺水"})
     with plat.rpc(SA_A) as rpc:                          # approved but not yet completed
+        actions, waiting = offered(rpc, case["id"])
+        assert "approve" not in actions
+        assert (waiting["role"], waiting["department"]) == ("a_post", "security")
         with pytest.raises(DomainError) as err:
             rpc.student_affairs.act(case["id"], "approve")
         assert err.value.code == "security_approval_pending"
     with plat.rpc(SEC_A) as rpc:
         rpc.security.act(safety["id"], "complete")
     with plat.rpc(SA_A) as rpc:
-        approved = rpc.student_affairs.act(case["id"], "approve")
+        actions, waiting = offered(rpc, case["id"])
+        assert "approve" in actions
+        assert (waiting["role"], waiting["department"]) == ("a_post", "student_affairs")
+        actions, waiting = offered(rpc, other_dates["id"])   # Security's dates do not cover it
+        assert "approve" not in actions and "reject" in actions
+        assert waiting["department"] == "student_affairs" and "未覆盖" in waiting["label_zh"]
+        approved = rpc.student_affairs.perform(case["id"], "approve", {})
         assert approved["status"] == "processing"
         assert approved["result"]["security"]["case_id"] == safety["id"]
         assert approved["result"]["security"]["status"] == "completed"
@@ -236,11 +323,20 @@ def test_group_activity_form_and_unknown_security_case(plat):
                 dict(ACTIVITY, start_date="2026-12-08",
                      security_case_id="security-20261207-00000000"))
         assert set(err.value.fields) == {"form.start_date"}
+        with pytest.raises(DomainError) as err:          # blank text is missing text
+            rpc.student_affairs.submit_case(
+                "student_affairs.group-activity", ACTIVITY_MATERIALS,
+                dict(ACTIVITY, title="   ", security_case_id="security-20261207-00000000"))
+        assert set(err.value.fields) == {"form.title"}
         case = rpc.student_affairs.submit_case(
             "student_affairs.group-activity", ACTIVITY_MATERIALS,
             dict(ACTIVITY, security_case_id="security-20261207-00000000"))
     with plat.rpc(SA_A) as rpc:
         rpc.student_affairs.act(case["id"], "accept")
+        actions, waiting = offered(rpc, case["id"])
+        assert "approve" not in actions and "reject" in actions
+        assert waiting["department"] == "student_affairs"
+        assert "security-20261207-00000000" in waiting["label_zh"]
         with pytest.raises(DomainError) as err:
             rpc.student_affairs.act(case["id"], "approve")
     assert err.value.code == "validation_failed"
@@ -257,6 +353,9 @@ def test_approval_says_security_is_unavailable_when_it_is_stopped(plat):
     try:
         with plat.rpc(SA_A, timeout=20) as rpc:
             rpc.student_affairs.act(case["id"], "accept")
+            actions, waiting = offered(rpc, case["id"])
+            assert "approve" not in actions
+            assert waiting["unavailable"] == "security" and "保卫处" in waiting["label_zh"]
             with pytest.raises(DomainError) as err:
                 rpc.student_affairs.act(case["id"], "approve")
             assert rpc.student_affairs.get_case(case["id"])["status"] == "accepted"
@@ -276,7 +375,9 @@ def test_approval_says_security_is_unavailable_when_it_never_ran(platform_factor
     with alone.rpc(SA_A) as rpc:
         rpc.student_affairs.act(case["id"], "accept")
         with pytest.raises(DomainError) as err:
-            rpc.student_affairs.act(case["id"], "approve")
+            rpc.student_affairs.perform(case["id"], "approve", {})
+        assert rpc.student_affairs.get_case(case["id"])["waiting_for"]["unavailable"] == \
+            "security"
     assert err.value.code == "department_unavailable" and err.value.status == 503
 
 
@@ -294,6 +395,11 @@ def test_id_card_reissue_asks_finance_for_the_fee(plat):
             rpc.student_affairs.submit_case("student_affairs.student-id-card", ["photo"],
                                             {"request": "reissue"})
         assert set(err.value.fields) == {"form.reissue_reason"}
+        with pytest.raises(DomainError) as err:          # a damaged card is handed in
+            rpc.student_affairs.submit_case("student_affairs.student-id-card", [],
+                                            {"request": "reissue",
+                                             "reissue_reason": "damaged"})
+        assert set(err.value.fields) == {"materials.photo", "materials.damaged_card"}
         reissue = rpc.student_affairs.submit_case("student_affairs.student-id-card", ["photo"],
                                                   {"request": "reissue",
                                                    "reissue_reason": "lost"})
@@ -311,6 +417,9 @@ def test_id_card_reissue_asks_finance_for_the_fee(plat):
                              "reference": reissue["id"]}
 
 
+RECHARGE_MATERIALS = ["student_card", "discount_card"]
+
+
 def test_train_card_recharge_once_per_academic_year(plat):
     plat.set_time(T0)
     with plat.rpc(STUDENT2) as rpc:
@@ -323,21 +432,22 @@ def test_train_card_recharge_once_per_academic_year(plat):
             rpc.student_affairs.submit_case("student_affairs.train-discount-card", [],
                                             RECHARGE)
         assert err.value.code == "materials_missing"
+        assert set(err.value.fields) == {"materials.student_card", "materials.discount_card"}
         case = rpc.student_affairs.submit_case("student_affairs.train-discount-card",
-                                               ["student_card", "discount_card"], RECHARGE)
+                                               RECHARGE_MATERIALS, RECHARGE)
     with plat.rpc(SA_B) as rpc:
         assert move(rpc.student_affairs, case["id"], "accept", "approve",
                     "complete")["status"] == "completed"
     with plat.rpc(STUDENT2) as rpc:
         with pytest.raises(DomainError) as err:
             rpc.student_affairs.submit_case("student_affairs.train-discount-card",
-                                            ["student_card"], RECHARGE)
+                                            RECHARGE_MATERIALS, RECHARGE)
         assert "2026-2027" in err.value.fields["form.request"]
     plat.set_time(datetime(2027, 9, 2, 10, 0, tzinfo=TZ))     # the next academic year
     try:
         with plat.rpc(STUDENT2) as rpc:
             again = rpc.student_affairs.submit_case("student_affairs.train-discount-card",
-                                                    ["student_card"], RECHARGE)
+                                                    RECHARGE_MATERIALS, RECHARGE)
         assert again["status"] == "submitted"
     finally:
         plat.set_time(T0)
@@ -345,18 +455,27 @@ def test_train_card_recharge_once_per_academic_year(plat):
 
 def test_bed_adjustment_moves_the_student_to_a_free_bed(plat):
     plat.set_time(T0)
-    form = {"building": "A3", "room": "303", "reason": "与同专业同学同住"}
+    form = {"building": "A3", "room": "304", "reason_kind": "study",
+            "reason": "与同专业同学同住"}
     with plat.rpc(STUDENT) as rpc:
         rooms = rpc.student_affairs.free_beds("A3")["rooms"]
-        assert {(r["room"], r["free"]) for r in rooms} == {("301", 2), ("303", 1), ("304", 4)}
-        with pytest.raises(DomainError) as err:
+        assert {(r["room"], r["free"]) for r in rooms} == {("301", 2), ("303", 2), ("304", 1),
+                                                          ("305", 1)}
+        with pytest.raises(DomainError) as err:       # full, and health needs proof: one notice
             rpc.student_affairs.submit_case("student_affairs.bed-adjustment",
-                                            ["counsellor_opinion"], dict(form, room="302"))
-        assert err.value.code == "no_free_bed" and "form.room" in err.value.fields
+                                            ["counsellor_opinion"],
+                                            dict(form, room="302", reason_kind="health"))
+        assert err.value.status == 422
+        assert set(err.value.fields) == {"form.room", "materials.medical_proof"}
+        assert "住满" in err.value.fields["form.room"]
         with pytest.raises(DomainError) as err:
             rpc.student_affairs.submit_case("student_affairs.bed-adjustment",
                                             ["counsellor_opinion"], dict(form, room="999"))
         assert "form.room" in err.value.fields
+        with pytest.raises(DomainError) as err:
+            rpc.student_affairs.submit_case("student_affairs.bed-adjustment",
+                                            ["counsellor_opinion"], dict(form, room="301"))
+        assert "已住在" in err.value.fields["form.room"]
         mine = rpc.student_affairs.submit_case("student_affairs.bed-adjustment",
                                                ["counsellor_opinion"], form)
     with plat.rpc(STUDENT2) as rpc:                   # asks for the same last bed
@@ -364,15 +483,21 @@ def test_bed_adjustment_moves_the_student_to_a_free_bed(plat):
                                                  ["counsellor_opinion"], form)
     with plat.rpc(SA_A) as rpc:
         done = move(rpc.student_affairs, mine["id"], "accept", "approve", "complete")
-        assert done["result"]["bed"] == {"building": "A3", "room": "303", "bed": 4}
+        assert done["result"]["bed"] == {"building": "A3", "room": "304", "bed": 4}
         assert done["result"]["previous_bed"] == {"building": "A3", "room": "301", "bed": 1}
-        move(rpc.student_affairs, theirs["id"], "accept", "approve")
+        move(rpc.student_affairs, theirs["id"], "accept")
+        actions, waiting = offered(rpc, theirs["id"])  # the room is full now
+        assert "approve" not in actions and "reject" in actions and "住满" in waiting["label_zh"]
+        with pytest.raises(DomainError) as err:
+            rpc.student_affairs.perform(theirs["id"], "approve", {})
+        assert err.value.code == "no_free_bed"
+        move(rpc.student_affairs, theirs["id"], "approve")
         with pytest.raises(DomainError) as err:
             rpc.student_affairs.act(theirs["id"], "complete")
         assert err.value.code == "no_free_bed"
         assert rpc.student_affairs.get_case(theirs["id"])["status"] == "processing"
         rooms = rpc.student_affairs.free_beds("A3")["rooms"]
-    assert {(r["room"], r["free"]) for r in rooms} == {("301", 3), ("304", 4)}
+    assert {(r["room"], r["free"]) for r in rooms} == {("301", 3), ("303", 2), ("305", 1)}
 
 
 def test_conscription_question_is_answered_in_the_case(plat):
@@ -391,7 +516,7 @@ def test_conscription_question_is_answered_in_the_case(plat):
         with pytest.raises(DomainError) as err:
             rpc.student_affairs.act(case["id"], "complete")
         assert "reason" in err.value.fields
-        done = rpc.student_affairs.act(case["id"], "complete", answer)
+        done = rpc.student_affairs.perform(case["id"], "complete", {"answer": answer})
     assert done["status"] == "completed" and done["result"]["answer"] == answer
     with plat.rpc(STUDENT) as rpc:
         assert rpc.student_affairs.get_case(case["id"])["result"]["answer"] == answer

@@ -19,6 +19,11 @@ def add_note(session, case_id, note, actor, now):
                                   author_role=actor["role"], at=now))
 
 
+def note_count(session, case_id):
+    return session.scalar(select(func.count()).select_from(InvestigationNote).where(
+        InvestigationNote.case_id == case_id))
+
+
 def notes(session, case_id):
     rows = session.scalars(select(InvestigationNote).where(
         InvestigationNote.case_id == case_id).order_by(InvestigationNote.id)).all()

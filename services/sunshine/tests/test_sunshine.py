@@ -11,6 +11,7 @@ from osac_shared.errors import DomainError
 from osac_shared.testing import ACTORS, staff
 
 from sunshine import domain
+from sunshine.service import SunshineService
 
 T0 = datetime(2026, 12, 7, 10, 0, tzinfo=TZ)            # a Monday
 ITEM = "sunshine.complaint-suggestion"
@@ -134,6 +135,65 @@ def test_complaint_routed_investigated_and_answered(plat):
     assert mine["result"]["feedback"] and "investigation" not in str(mine["result"])
 
 
+def actions(case):
+    return [a["action"] for a in case["next_actions"]]
+
+
+def test_the_steps_carry_a_complaint_to_its_feedback(plat):
+    """next_actions and waiting_for: routed on acceptance (default the student's choice), the
+    investigation recorded, approved only then, completed with the feedback."""
+    with plat.rpc(ME) as rpc:
+        case = rpc.sunshine.submit_case(ITEM, [], SunshineService().example(ITEM))
+        assert actions(case) == ["withdraw"] and case["waiting_for"]["role"] == "b_post"
+    with plat.rpc(B) as rpc:
+        accept = rpc.sunshine.get_case(case["id"])["next_actions"][0]
+        routed_to = accept["input_schema"]["properties"]["routed_to"]
+        assert accept["action"] == "accept" and routed_to["default"] == "logistics"
+        assert routed_to["x-enum-labels"]["zh"]["logistics"] == "后勤处"
+        with pytest.raises(DomainError) as err:
+            rpc.sunshine.perform(case["id"], "accept", {"routed_to": "canteen"})
+        assert "routed_to" in err.value.fields
+        accepted = rpc.sunshine.perform(case["id"], "accept", {"routed_to": "student_affairs"})
+        assert accepted["result"]["routed_to"] == "student_affairs"
+        assert (accepted["waiting_for"]["role"], accepted["waiting_for"]["routed_to"]) == \
+            ("b_post", "student_affairs")
+        assert actions(accepted)[0] == "add_investigation_note"
+    with plat.rpc(A) as rpc:
+        assert "approve" not in actions(rpc.sunshine.get_case(case["id"]))
+        with pytest.raises(DomainError) as err:
+            rpc.sunshine.perform(case["id"], "approve", {})
+        assert err.value.code == "action_not_available"
+        with pytest.raises(DomainError) as err:
+            rpc.sunshine.act(case["id"], "approve")
+        assert err.value.code == "investigation_not_recorded"
+    with plat.rpc(B) as rpc:
+        with pytest.raises(DomainError) as err:
+            rpc.sunshine.perform(case["id"], "add_investigation_note", {"note": "  "})
+        assert "note" in err.value.fields
+        noted = rpc.sunshine.perform(case["id"], "add_investigation_note",
+                                     {"note": "已请学生工作处核实宿舍热水供应时间"})
+        assert noted["waiting_for"]["role"] == "a_post"
+        assert "approve" not in actions(noted)                     # the A post's
+    with plat.rpc(A) as rpc:
+        seen = rpc.sunshine.get_case(case["id"])
+        assert actions(seen)[0] == "approve"
+        assert [a["tone"] for a in seen["next_actions"]
+                if a["action"] == "add_investigation_note"] == [""]
+        approved = rpc.sunshine.perform(case["id"], "approve", {})
+        step = approved["next_actions"][0]
+        assert (step["action"], step["input_schema"]["required"]) == ("complete", ["feedback"])
+        assert approved["waiting_for"]["feedback_due_at"] == case["result"]["feedback_due_at"]
+        with pytest.raises(DomainError) as err:
+            rpc.sunshine.perform(case["id"], "complete", {"feedback": " "})
+        assert "feedback" in err.value.fields
+        feedback = "经核实，热水供应将从下周起延长至23点。"
+        done = rpc.sunshine.perform(case["id"], "complete", {"feedback": feedback})
+    assert done["status"] == "completed" and done["waiting_for"] is None
+    assert done["result"]["feedback"] == feedback and done["history"][-1]["reason"] == feedback
+    with plat.rpc(ME) as rpc:
+        assert rpc.sunshine.get_case(case["id"])["result"]["feedback"] == feedback
+
+
 def test_b_post_routes_elsewhere(plat):
     with plat.rpc(OTHER) as rpc:
         case = rpc.sunshine.submit_case(ITEM, [], dict(FORM, category="suggestion",
@@ -157,6 +217,7 @@ def test_anonymous_complaint(plat):
         assert (seen["student_id"], seen["student_name"]) == ("anonymous", "匿名")
         assert "contact_phone" not in seen["form"]
         assert seen["history"][0]["actor_id"] == "anonymous"
+        assert ME["id"] not in str(seen)                  # nor in its steps or waiting_for
         with pytest.raises(DomainError) as err:
             rpc.sunshine.list_cases(student_id=ME["id"])
         assert err.value.code == "filter_not_allowed"
@@ -176,6 +237,15 @@ def test_related_case_is_checked_with_its_department(plat):
         with pytest.raises(DomainError) as err:
             rpc.sunshine.submit_case(ITEM, [], dict(FORM, related_case_id=ticket["id"]))
         assert err.value.status == 422 and "form.related_case_id" in err.value.fields
+        with pytest.raises(DomainError) as err:              # one notice for everything
+            rpc.sunshine.submit_case(ITEM, [], dict(FORM, related_case_id=ticket["id"],
+                                                    text=" ", contact_phone="1"))
+        assert set(err.value.fields) == {"form.related_case_id", "form.text",
+                                         "form.contact_phone"}
+        with pytest.raises(DomainError) as err:
+            rpc.sunshine.submit_case(ITEM, [], dict(FORM, department="security", text="",
+                                                    related_case_id=ticket["id"]))
+        assert set(err.value.fields) == {"form.related_case_id", "form.text"}
 
 
 def test_department_down_is_named(plat):
