@@ -125,7 +125,7 @@ def nav():
     elif role == DIRECTOR:
         links += [("ui.director", "nav.director"), ("ui.due_soon", "nav.due_soon"),
                   ("ui.desk", "nav.desk")] + HALL_OFFICE + [("ui.roster", "nav.roster")]
-    elif role == COMMITTEE:
+    elif role == COMMITTEE and not user.department:        # the centre's, not a department's
         links += [("ui.committee", "nav.committee")] + HALL_OFFICE
     return links
 
@@ -221,6 +221,14 @@ def here():
     return request.full_path.rstrip("?")
 
 
+def home_endpoint(user):
+    """Where a user lands: their role's page (a department's review committee, which has no
+    page of its own yet, the service guide)."""
+    if user.role == COMMITTEE and user.department:
+        return "ui.guide"
+    return HOME.get(user.role, "ui.guide")
+
+
 def safe_next(target, default):
     """Only a path inside the UI is a valid place to go back to."""
     if target and target.startswith("/ui") and not target.startswith("//") and "\\" not in target:
@@ -269,7 +277,7 @@ def described_forms(department):
 @bp.get("/")
 def home():
     user = current_user()
-    return redirect(url_for(HOME.get(user.role, "ui.guide") if user else "ui.guide"))
+    return redirect(url_for(home_endpoint(user) if user else "ui.guide"))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -296,7 +304,7 @@ def login():
                                   settings.secret_key)
     session.commit()
     g.audit_user = user
-    response = redirect(safe_next(next_url, url_for(HOME.get(user.role, "ui.guide"))))
+    response = redirect(safe_next(next_url, url_for(home_endpoint(user))))
     response.set_cookie(COOKIE, token, max_age=int(settings.session_hours * 3600), path="/",
                         httponly=True, samesite="Lax", secure=settings.https)
     security.set_csrf_cookie(response, token)       # so the page's own API calls work too

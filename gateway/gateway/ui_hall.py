@@ -6,6 +6,7 @@ records; the management committee reads, from its own home page), and students' 
 All read the hall service; when it is down their parts say so and the rest still works."""
 import re
 from datetime import date
+from functools import wraps
 
 from flask import flash, redirect, request, url_for
 
@@ -162,6 +163,18 @@ def director():
 READERS = (DIRECTOR, COMMITTEE)
 
 
+def centre_only(view):
+    """After ``login_required``: a department's review committee (role committee with a
+    department) is not the centre's management committee, and gets the 403 page."""
+    @wraps(view)
+    def inner(*args, **kwargs):
+        user = current_user()
+        if user.role == COMMITTEE and user.department:
+            return render("error.html", 403, message=_("error.forbidden"))
+        return view(*args, **kwargs)
+    return inner
+
+
 def period_view():
     """(period, problem) from ?period= (default this month; a bad one says so)."""
     return hl.clean_period(request.args.get("period"), clock().date())
@@ -246,6 +259,7 @@ def patrols_page(status=200, error=None, posted=None):
 
 @bp.get("/patrols")
 @login_required(*READERS)
+@centre_only
 def patrols():
     return patrols_page()
 
@@ -302,6 +316,7 @@ def assessment_page(status=200, error=None, posted=None):
 
 @bp.get("/assessment")
 @login_required(*READERS, *STAFF)
+@centre_only
 def assessment():
     return assessment_page()
 
@@ -330,6 +345,7 @@ def record_demerit():
 # ---- the Sunshine Window (阳光窗口) and satisfaction ------------------------------------------
 @bp.get("/sunshine")
 @login_required(*READERS)
+@centre_only
 def sunshine():
     month = request.args.get("month", "")
     problem = None
@@ -429,6 +445,7 @@ def report_view(period):
 
 @bp.get("/reports")
 @login_required(*READERS)
+@centre_only
 def reports():
     period, problem = period_view()
     report, failed = report_view(period)
@@ -441,6 +458,7 @@ def reports():
 # ---- the management committee's home -----------------------------------------------------------
 @bp.get("/committee")
 @login_required(COMMITTEE, DIRECTOR)
+@centre_only
 def committee():
     month = request.args.get("month", "")
     month = month if MONTH.match(month) else clock().strftime("%Y-%m")

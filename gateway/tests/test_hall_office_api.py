@@ -31,8 +31,8 @@ def url(plat):
 @pytest.fixture(scope="module")
 def users(url, login):
     return {name: login(url, name) for name in
-            ("director", "committee", "desk", "logistics_b", "logistics_a", "2026000001",
-             "2026000002")}
+            ("director", "committee", "aid_committee", "desk", "logistics_b", "logistics_a",
+             "2026000001", "2026000002")}
 
 
 def fields_of(r, status=422):
@@ -52,6 +52,22 @@ def test_the_committee_account_reads_and_never_writes(url, users):
                        ("/api/hall/shifts", {}), ("/api/hall/findings/1/resolve", {}),
                        ("/api/hall/votes", {"window": 11})):
         assert committee.post(url + path, json=data, timeout=15).status_code == 403, path
+
+
+def test_a_departments_review_committee_is_not_the_centres(url, users):
+    """aid's 评审委员会 (role committee, department aid) reads none of the hall's records: the
+    hall service says so (the gateway's role gate lets the role through)."""
+    aid = users["aid_committee"]
+    for path in ("/api/hall/patrols", "/api/hall/findings", "/api/hall/assessment",
+                 "/api/hall/satisfaction", "/api/hall/sunshine",
+                 "/api/hall/report?period=2026-12"):
+        r = aid.get(url + path, timeout=15)
+        assert r.status_code == 403 and r.json()["message_en"], (path, r.text)
+    home = aid.get(url + "/ui/?lang=zh", timeout=15)
+    assert home.url.endswith("/ui/guide") and 'href="/ui/patrols"' not in home.text
+    for path in ("/ui/committee", "/ui/patrols", "/ui/sunshine", "/ui/reports",
+                 "/ui/assessment"):
+        assert aid.get(url + path, timeout=15).status_code == 403, path
 
 
 def test_a_patrol_with_its_checklist_and_findings_then_the_result(url, users):

@@ -29,7 +29,7 @@ from .rules.roster import CASE_ID, check_window, clean_post, clean_shift, parse_
 from .windows import WINDOWS, window_to_dict
 
 log = logging.getLogger(__name__)
-MANAGERS = (DIRECTOR, COMMITTEE)
+MANAGERS = (DIRECTOR, COMMITTEE)       # the centre's committee: role committee, no department
 SLA_DOWN = {"sla": "unavailable", "note_zh": "时限监督服务暂不可用，本次未计入按时办结率",
             "note_en": "The SLA service is unavailable; on-time rates are left out this time"}
 
@@ -53,7 +53,9 @@ class HallService:
     reports: report(period, format="json"); health(); ping().
     Who may call what: every RPC but health and ping needs the actor in the RPC context (the
       roster and who is on duty: any actor); each names the roles it lets through before it
-      reads anything (``_me``), and the rules (``hall.rules``) then check ownership.
+      reads anything (``_me``; the reports, rankings, patrols and assessment: ``_manager``, the
+      director and the centre's committee, not a department's review committee), and the
+      rules (``hall.rules``) then check ownership.
     Events consumed: "case.*" of every department in registry.DEPARTMENTS
       (on_<department>_case_event: last staff actor; case.notice_violation -> demerit) and
       sla "sla.breached" (-> demerit). Emits (outbox): hall.referral_opened,
@@ -75,6 +77,15 @@ class HallService:
         """The calling actor (401 without one; 403 when ``roles`` are given and it has none)."""
         require_role(self.actor, *roles) if roles else require_actor(self.actor)
         return self.actor
+
+    def _manager(self):
+        """The director or the centre's management committee; a department's own review
+        committee (role committee with a department) is refused (``assessment.is_manager``)."""
+        actor = self._me(*MANAGERS)
+        if not assessment.is_manager(actor):
+            raise forbidden("只有大厅主任和中心管理委员会可以查看", "Only the hall director and "
+                            "the centre's management committee see this")
+        return actor
 
     def _done(self, value):
         self.db.commit()
@@ -208,14 +219,14 @@ class HallService:
 
     @rpc
     def patrols(self, period):
-        self._me(*MANAGERS)
+        self._manager()
         _, start, end = period_bounds(period)
         return [patrols.patrol_to_dict(p) for p in patrols.between(self.db, start, end)]
 
     @rpc
     def open_findings(self):
         """Findings still without a result, of any period, oldest patrol first."""
-        self._me(*MANAGERS)
+        self._manager()
         return [patrols.open_finding_to_dict(f) for f in patrols.still_open(self.db)]
 
     # ---- assessment ----------------------------------------------------------------------
@@ -244,8 +255,8 @@ class HallService:
     @rpc
     def assessment(self, period, person_id=None):
         actor = self._me()
-        if actor["role"] not in MANAGERS and (actor["role"] not in STAFF
-                                              or person_id != actor["id"]):
+        if not assessment.is_manager(actor) and (actor["role"] not in STAFF
+                                                 or person_id != actor["id"]):
             raise forbidden("只有大厅主任可以查看考核（工作人员可查看本人）",
                             "Only the director sees assessments (staff see their own)")
         return demerits.assessment(self.db, period, person_id)
@@ -266,7 +277,7 @@ class HallService:
 
     @rpc
     def satisfaction(self, period):
-        self._me(*MANAGERS)
+        self._manager()
         _, start, end = period_bounds(period)
         return {"period": period, **ratings.satisfaction(self.db, start, end)}
 
@@ -285,7 +296,7 @@ class HallService:
     @rpc
     def sunshine(self, month):
         """The month's Sunshine Window ranking (ranked without on-time rates if SLA is down)."""
-        self._me(*MANAGERS)
+        self._manager()
         start, end = parse_month(month)
         sla = self._sla_report(start, end)
         rows = reports.sunshine_rows(self.db, month, start, end,
@@ -298,7 +309,7 @@ class HallService:
     # ---- reports -------------------------------------------------------------------------
     @rpc
     def report(self, period, format="json"):
-        self._me(*MANAGERS)
+        self._manager()
         kind, start, end = period_bounds(period)
         sla = self._sla_report(start, end)
         rows = reports.window_rows(self.db, start, end, reports.on_time_by_window(sla))

@@ -391,6 +391,16 @@ def test_roles_are_checked_before_anything_is_read(plat):
         assert refused(lambda: rpc.hall.rate_case("logistics-20261207-1a2b3c4d",
                                                   True)).status == 403
         assert refused(lambda: rpc.hall.vote(11)).status == 403
+    aid_committee = {"id": "aid_committee", "role": "committee", "department": "aid"}
+    with plat.rpc(aid_committee) as rpc:          # a department's review committee
+        for call in (lambda: rpc.hall.patrols("2026-12"), rpc.hall.open_findings,
+                     lambda: rpc.hall.assessment("2026-12"),
+                     lambda: rpc.hall.satisfaction("2026-12"),
+                     lambda: rpc.hall.sunshine("2026-12"), lambda: rpc.hall.report("2026-12")):
+            assert refused(call).status == 403
+    with plat.rpc({"id": "committee", "role": "committee"}) as rpc:     # the centre's
+        assert isinstance(rpc.hall.open_findings(), list)
+        assert rpc.hall.assessment("2026-12")["period"] == "2026-12"
     with plat.rpc(LOG_B) as rpc:
         assert refused(lambda: rpc.hall.get_question(999999)).status == 404   # let through
     with plat.rpc() as rpc:

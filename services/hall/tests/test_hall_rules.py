@@ -110,6 +110,15 @@ def test_the_director_records_three_kinds(kind, ok):
         assert "kind" in code_of(lambda: assessment.check_director_kind(kind))[2]
 
 
+@pytest.mark.parametrize("actor, manager", [
+    (DIRECTOR, True), ({"id": "committee", "role": "committee"}, True),
+    ({"id": "committee", "role": "committee", "department": None}, True),
+    ({"id": "aid_committee", "role": "committee", "department": "aid"}, False),  # aid's own
+    (LOG_B, False), (STUDENT, False), ({"id": "desk", "role": "desk"}, False)])
+def test_who_reads_the_halls_records(actor, manager):
+    assert assessment.is_manager(actor) is manager
+
+
 # ---- the Sunshine ranking on fixed data ------------------------------------------------
 WEIGHTS = {"votes": 0.3, "satisfaction": 0.3, "on_time": 0.2, "assessment": 0.2}
 FIXED = [
