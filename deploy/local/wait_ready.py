@@ -28,6 +28,7 @@ def banner(url, still_down=()):
    学生 / students:               2026000001   2026000002
    咨询台 / consultation desk:    desk
    中心主任 / director:           director
+   管理委员会 / committee:        committee
    各部门 B岗（受理）/ A岗（审批）/ each department, B post (intake) / A post (approval):
 {staff}{late}
  按 Ctrl-C 停止全部服务 / press Ctrl-C to stop everything

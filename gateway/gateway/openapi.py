@@ -49,7 +49,11 @@ BODIES = {"LoginBody": schemas.LoginBody, "SubmitBody": schemas.SubmitBody,
           "TransferBody": money_api.TransferBody, "RateBody": hall_api.RateBody,
           "QuestionBody": hall_api.QuestionBody, "ReferBody": hall_api.ReferBody,
           "AnswerBody": hall_api.AnswerBody, "FollowUpBody": hall_api.FollowUpBody,
-          "HandOverBody": hall_api.HandOverBody, "EmptyBody": hall_api.EmptyBody}
+          "HandOverBody": hall_api.HandOverBody, "EmptyBody": hall_api.EmptyBody,
+          "PostBody": hall_api.PostBody, "RemovePostBody": hall_api.RemovePostBody,
+          "ShiftBody": hall_api.ShiftBody, "PatrolBody": hall_api.PatrolBody,
+          "ResolveBody": hall_api.ResolveBody, "DemeritBody": hall_api.DemeritBody,
+          "VoteBody": hall_api.VoteBody}
 BODIES["RevokeBody"] = verify.RevokeBody
 
 
@@ -77,6 +81,8 @@ QUESTION_ID = _param("question_id", {"type": "integer", "minimum": 0,
                                      "maximum": hall_api.MAX_ID}, "the question's id")
 HANDOVER_ID = _param("handover_id", {"type": "integer", "minimum": 0,
                                      "maximum": hall_api.MAX_ID}, "the hand-over's id")
+FINDING_ID = _param("finding_id", {"type": "integer", "minimum": 0,
+                                   "maximum": hall_api.MAX_ID}, "the patrol finding's id")
 KEY = {"type": "string", "pattern": api.IDEMPOTENCY_KEY.pattern}
 IDEMPOTENCY = _param("Idempotency-Key", KEY, "makes a retried submission safe", "header",
                      required=False)
@@ -166,8 +172,9 @@ _step = _post(
     "now is refused (403/409) saying why", ("200", "the case"), ACT + ("400",),
     params=[CASE_ID, _param("action", {"type": "string", "pattern": api.ACTION.pattern},
                             "the step's action, as in next_actions[].action")])
-_step["requestBody"] = {"required": False, "content": {"application/json": {"schema": {
-    "type": "object", "description": "fits the action's input_schema"}}}}
+ACTION_INPUT = {"type": "object", "description": "the action's input: it fits that action's "
+                "next_actions[].input_schema (JSON Schema) of GET /api/cases/{case_id}"}
+_step["requestBody"] = {"required": False, **_json({"$ref": "#/components/schemas/ActionInput"})}
 PATHS["/api/cases/{case_id}/actions/{action}"] = {"post": _step}
 
 # security (gateway/security.py): CSRF token, audit log, material files
@@ -255,15 +262,68 @@ PATHS["/api/campus-it/transfers"] = {"post": _post(
 
 # the hall office (gateway/hall_api.py); the hall service applies its own rules after the roles
 PATHS["/api/hall/sunshine"] = {"get": _op(
-    "The Sunshine ranking of a month (director; default this month)", ("200", "the ranking"),
+    "The Sunshine Window ranking of a month from votes, satisfaction, on-time rates and "
+    "demerits (director, committee; default this month)", ("200", "the ranking"),
     HALL_READ, params=[_query(hall_api.SunshineQuery)])}
 PATHS["/api/hall/report"] = {"get": _op(
-    "The hall's report of a month or term (director), as JSON, CSV or XLSX",
+    "The hall's report of a month or term (director, committee), as JSON, CSV or XLSX",
     ("200", "the report (CSV and XLSX as an attachment)"), HALL_READ,
     params=[_query(hall_api.ReportQuery)],
     media={"application/json": OBJ, "text/csv": FILE, XLSX: FILE})}
 PATHS["/api/hall/rate"] = {"post": _post(
     "Rate a finished case (its student)", ("201", "the rating"), ACT, "RateBody")}
+PATHS["/api/hall/votes"] = {"post": _post(
+    "Vote for this month's Sunshine Window (students, one vote a month)", ("201", "the vote"),
+    ACT, "VoteBody")}
+PATHS["/api/hall/votes/mine"] = {"get": _op(
+    "My Sunshine Window vote of a month (students; default this month)",
+    ("200", "month, window (null: not voted), can_vote"), HALL_READ,
+    params=[_query(hall_api.VoteQuery)])}
+PATHS["/api/hall/satisfaction"] = {"get": _op(
+    "Satisfaction per window and per person of a month or term (director, committee; target "
+    "96%)", ("200", "target, by_window, by_person"), HALL_READ,
+    params=[_query(hall_api.PeriodQuery)])}
+# patrols (巡查) and assessment (考核): the director records, the committee reads
+PATHS["/api/hall/patrols"] = {
+    "post": _post("Record a patrol with its checklist and findings (director); a finding "
+                  "needs an opinion (事事有登记，有意见，有结果); a 3rd patrol of a day is kept "
+                  "with a warning", ("201", "patrol, warnings"), ACT, "PatrolBody"),
+    "get": _op("The patrols of a month or term with their findings (director, committee)",
+               ("200", "period, patrols"), HALL_READ, params=[_query(hall_api.PeriodQuery)])}
+PATHS["/api/hall/findings"] = {"get": _op(
+    "Patrol findings still without a result, oldest first (director, committee)",
+    ("200", "findings"), HALL_READ)}
+PATHS["/api/hall/findings/{finding_id}/resolve"] = {"post": _post(
+    "Record a finding's result (director)", ("200", "the finding"), ACT, "ResolveBody",
+    [FINDING_ID])}
+PATHS["/api/hall/demerits"] = {"post": _post(
+    "Record a demerit: lateness, a verified error or a verified complaint (director; SLA "
+    "breaches and one-time-notice violations arrive as events)",
+    ("201", "demerit and the month's and term's verdict (wage, dismissal)"), ACT,
+    "DemeritBody")}
+PATHS["/api/hall/assessment"] = {"get": _op(
+    "Demerits per person of a month or term with the wage and dismissal verdicts (director, "
+    "committee; B/A posts: their own)", ("200", "period, from, to, people"), HALL_READ,
+    params=[_query(hall_api.AssessmentQuery)])}
+# the roster: windows, A/B posts, shifts
+PATHS["/api/hall/windows"] = {"get": _op(
+    "The 13 windows with their A post (teacher) and B posts (student assistants)",
+    ("200", "windows"), HALL_READ)}
+PATHS["/api/hall/posts"] = {"post": _post(
+    "Put someone on a window's roster as its A or B post (director)", ("200", "the post"),
+    ACT, "PostBody")}
+PATHS["/api/hall/posts/remove"] = {"post": _post(
+    "Take someone off a window's roster, with their shifts there from today on (director)",
+    ("200", "the post removed, shifts_removed"), ACT, "RemovePostBody")}
+PATHS["/api/hall/shifts"] = {
+    "post": _post("Add a B post's shift at a window (director)", ("201", "the shift"), ACT,
+                  "ShiftBody"),
+    "get": _op("The shifts of a day (director, desk, B/A posts; default today)",
+               ("200", "date, shifts"), HALL_READ, params=[_query(hall_api.ShiftsQuery)])}
+PATHS["/api/hall/on-duty"] = {"get": _op(
+    "Who is at a window now: B posts on shift, its A post and whether it is the A post's "
+    "hour (15:30–17:30 on working days)", ("200", "the window on duty"), HALL_READ,
+    params=[_query(hall_api.OnDutyQuery)])}
 PATHS["/api/hall/questions"] = {
     "post": _post("Record a question at the desk (desk, director, B/A posts)",
                   ("201", "the question"), ACT, "QuestionBody"),
@@ -316,6 +376,7 @@ def spec():
     plugin.map_to_openapi_type(sla_api.AwareMoment, "string", "date-time")
     plugin.map_to_openapi_type(sla_api.DayOrMoment, "string", None)
     doc.components.schema("Error", ERROR)
+    doc.components.schema("ActionInput", ACTION_INPUT)
     for name, schema in BODIES.items():
         doc.components.schema(name, schema=schema)
     doc.components.security_scheme("session", {"type": "apiKey", "in": "cookie",

@@ -40,8 +40,7 @@ bp = Blueprint("ui", __name__, url_prefix="/ui", template_folder="templates",
 PRE_COOKIE = "osac_pre"            # pre-session CSRF seed (login form)
 GUIDE_PAGE = 15
 HOME = {STUDENT: "ui.my", B_POST: "ui.window", A_POST: "ui.approvals", DESK: "ui.desk",
-        DIRECTOR: "ui.director"}
-DEPARTMENT_HOME = {COMMITTEE: "ui.committee"}     # a department's review committee
+        DIRECTOR: "ui.director", COMMITTEE: "ui.committee"}
 WINDOW_EN = {1: "Student affairs", 2: "Financial aid", 3: "Insurance", 4: "Admissions & jobs",
              5: "Teaching services", 6: "Student records", 7: "Registration & security",
              8: "Youth League", 9: "Network", 10: "Campus card", 11: "Repairs",
@@ -113,20 +112,29 @@ def nav():
     links = [("ui.guide", "nav.guide")]
     role = user.role if user else None
     if role == STUDENT:
-        links += [("ui.my", "nav.my"), ("ui.notifications", "nav.notifications")]
+        links += [("ui.my", "nav.my"), ("ui.notifications", "nav.notifications"),
+                  ("ui.vote", "nav.vote")]
     elif role == B_POST:
-        links += [("ui.window", "nav.window"), ("ui.due_soon", "nav.due_soon")]
+        links += [("ui.window", "nav.window"), ("ui.due_soon", "nav.due_soon"),
+                  ("ui.assessment", "nav.my_assessment")]
     elif role == A_POST:
         links += [("ui.approvals", "nav.approvals"), ("ui.window", "nav.window"),
-                  ("ui.due_soon", "nav.due_soon")]
+                  ("ui.due_soon", "nav.due_soon"), ("ui.assessment", "nav.my_assessment")]
     elif role == DESK:
         links += [("ui.desk", "nav.desk")]
     elif role == DIRECTOR:
         links += [("ui.director", "nav.director"), ("ui.due_soon", "nav.due_soon"),
-                  ("ui.desk", "nav.desk")]
-    if role == COMMITTEE and user.department:      # a department's review committee
-        links += [("ui.committee", "nav.committee")]
+                  ("ui.desk", "nav.desk")] + HALL_OFFICE + [("ui.roster", "nav.roster")]
+    elif role == COMMITTEE and not user.department:        # the centre's, not a department's
+        links += [("ui.committee", "nav.committee")] + HALL_OFFICE
+    elif role == COMMITTEE:                                # a department's review committee
+        links += [("ui.review", "nav.review")]
     return links
+
+
+# the hall office's pages the director keeps and the management committee reads
+HALL_OFFICE = [("ui.patrols", "nav.patrols"), ("ui.assessment", "nav.assessment"),
+               ("ui.sunshine", "nav.sunshine"), ("ui.reports", "nav.reports")]
 
 
 @bp.context_processor
@@ -231,6 +239,14 @@ def here():
     return request.full_path.rstrip("?")
 
 
+def home_endpoint(user):
+    """Where a user lands: their role's page (a department's review committee: the cases
+    waiting for its decision)."""
+    if user.role == COMMITTEE and user.department:
+        return "ui.review"
+    return HOME.get(user.role, "ui.guide")
+
+
 def safe_next(target, default):
     """Only a path inside the UI is a valid place to go back to."""
     if target and target.startswith("/ui") and not target.startswith("//") and "\\" not in target:
@@ -258,18 +274,10 @@ def item_by_code(code):
 
 
 # ---- login -----------------------------------------------------------------------------------
-def home_of(user):
-    """The page a user starts from (a department's review committee: its cases)."""
-    if user is None:
-        return "ui.guide"
-    if user.department and user.role in DEPARTMENT_HOME:
-        return DEPARTMENT_HOME[user.role]
-    return HOME.get(user.role, "ui.guide")
-
-
 @bp.get("/")
 def home():
-    return redirect(url_for(home_of(current_user())))
+    user = current_user()
+    return redirect(url_for(home_endpoint(user) if user else "ui.guide"))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -296,7 +304,7 @@ def login():
                                   settings.secret_key)
     session.commit()
     g.audit_user = user
-    response = redirect(safe_next(next_url, url_for(home_of(user))))
+    response = redirect(safe_next(next_url, url_for(home_endpoint(user))))
     response.set_cookie(COOKIE, token, max_age=int(settings.session_hours * 3600), path="/",
                         httponly=True, samesite="Lax", secure=settings.https)
     security.set_csrf_cookie(response, token)       # so the page's own API calls work too

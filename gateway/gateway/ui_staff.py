@@ -166,9 +166,9 @@ OPEN = ("submitted", "resubmitted", "accepted", "processing", "returned")
 COMMITTEE_SCAN = 200            # the most open cases looked through (list_cases' page limit)
 
 
-@bp.get("/committee")
+@bp.get("/review")
 @login_required(COMMITTEE)
-def committee():
+def review():
     """A department's review committee (e.g. aid's 评审委员会): the department's cases that
     wait for its decision (``waiting_for.role == "committee"``), each opened to decide with
     the action the department lists for it."""
@@ -184,7 +184,7 @@ def committee():
     cases = ui_logic.queue_order(cases, deadlines)
     now = clock()
     left = {c["id"]: ui_logic.time_left(c, deadlines.get(c["id"]), now, lang()) for c in cases}
-    return render("committee.html", cases=cases, deadlines=deadlines, left=left,
+    return render("review.html", cases=cases, deadlines=deadlines, left=left,
                   department_down="open" in failed, sla_down=sla_down,
                   more_open=answer.get("total", 0) > COMMITTEE_SCAN)
 

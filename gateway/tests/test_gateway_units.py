@@ -167,6 +167,8 @@ def test_demo_accounts_cover_every_department_and_role():
                                         "department": dept, "name": by_name[f"{dept}_a"]["name"]}
     assert by_name["2026000001"]["name"] == "张三" and by_name["2026000002"]["name"] == "李四"
     assert by_name["director"]["role"] == "director" and by_name["desk"]["role"] == "desk"
+    assert by_name["committee"] == {"username": "committee", "role": "committee",
+                                    "department": None, "name": "管理委员会"}
 
 
 @pytest.fixture(scope="module")

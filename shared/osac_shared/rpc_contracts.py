@@ -336,6 +336,129 @@ class SunshineV1(Result):
     ranking = fields.List(fields.Dict(), required=True)
 
 
+class PostV1(Result):
+    window = fields.Int(required=True)
+    staff_id = fields.Str(required=True)
+    post = fields.Str(required=True, validate=validate.OneOf(("A", "B")))
+    department = fields.Str(required=True)
+    name = fields.Str(required=True)
+
+
+class RemovedPostV1(PostV1):
+    shifts_removed = fields.Int(required=True)
+
+
+class WindowV1(Result):
+    window = fields.Int(required=True)
+    name_zh = fields.Str(required=True)
+    name_en = fields.Str(required=True)
+    department = fields.Str(required=True)
+    posts = fields.List(fields.Nested(PostV1), required=True)
+
+
+class ShiftV1(Result):
+    id = fields.Int(required=True)
+    date = fields.Date(required=True)
+    start = fields.Str(required=True)
+    end = fields.Str(required=True)
+    window = fields.Int(required=True)
+    staff_id = fields.Str(required=True)
+
+
+class OnDutyStaffV1(Result):
+    staff_id = fields.Str(required=True)
+    name = fields.Str(required=True)
+
+
+class OnDutyV1(Result):
+    window = fields.Int(required=True)
+    name_zh = fields.Str(required=True)
+    at = Time(required=True)
+    b_posts = fields.List(fields.Nested(OnDutyStaffV1), required=True)
+    a_posts = fields.List(fields.Nested(OnDutyStaffV1), required=True)
+    a_post_at_window = fields.Bool(required=True)
+
+
+class FindingV1(Result):
+    id = fields.Int(required=True)
+    patrol_id = fields.Int(required=True)
+    window = fields.Int(required=True)
+    person = fields.Str(required=True)
+    opinion = fields.Str(required=True)
+    result = fields.Str(required=True)
+    resolved = fields.Bool(required=True)
+    resolved_at = Time(required=True, allow_none=True)
+
+
+class OpenFindingV1(FindingV1):
+    date = fields.Date(required=True)
+    patroller_id = fields.Str(required=True)
+
+
+class PatrolV1(Result):
+    id = fields.Int(required=True)
+    date = fields.Date(required=True)
+    patroller_id = fields.Str(required=True)
+    checklist = fields.Dict(required=True)
+    recorded_at = Time(required=True)
+    findings = fields.List(fields.Nested(FindingV1), required=True)
+
+
+class PatrolRecordedV1(Result):
+    patrol = fields.Nested(PatrolV1, required=True)
+    warnings = fields.List(fields.Dict(), required=True)
+
+
+class DemeritV1(Result):
+    id = fields.Int(required=True)
+    person_id = fields.Str(required=True)
+    post = fields.Str(required=True)
+    window = fields.Int(required=True, allow_none=True)
+    kind = fields.Str(required=True)
+    kind_zh = fields.Str(required=True)
+    source_ref = fields.Str(required=True)
+    note = fields.Str(required=True)
+    at = Time(required=True)
+
+
+class DemeritRecordedV1(Result):
+    demerit = fields.Nested(DemeritV1, required=True)
+    month_demerits = fields.Int(required=True)
+    term_demerits = fields.Int(required=True)
+    wage_reduced = fields.Bool(required=True)
+    rate_delta_yuan = fields.Int(required=True)
+    dismissal_flag = fields.Bool(required=True)
+
+
+class PersonAssessmentV1(Result):
+    person_id = fields.Str(required=True)
+    post = fields.Str(required=True)
+    total = fields.Int(required=True)
+    by_kind = fields.Dict(keys=fields.Str(), values=fields.Int(), required=True)
+    month_demerits = fields.Int(required=True)
+    term_demerits = fields.Int(required=True)
+    wage_reduced = fields.Bool(required=True)
+    dismissal_flag = fields.Bool(required=True)
+    demerits = fields.List(fields.Nested(DemeritV1), required=True)
+
+
+class AssessmentV1(Result):
+    period = fields.Str(required=True)
+    people = fields.List(fields.Nested(PersonAssessmentV1), required=True)
+
+
+class VoteV1(Result):
+    student_id = fields.Str(required=True)
+    month = fields.Str(required=True)
+    window = fields.Int(required=True)
+
+
+class MyVoteV1(Result):
+    month = fields.Str(required=True)
+    window = fields.Int(required=True, allow_none=True)
+    can_vote = fields.Bool(required=True)
+
+
 # ---- arguments -----------------------------------------------------------------------------
 class NoArgs(Args):
     pass
@@ -526,6 +649,67 @@ class HandOverIdArgs(Args):
     handover_id = fields.Int(required=True)
 
 
+class SetPostArgs(Args):
+    window = fields.Int(required=True)
+    staff_id = fields.Str(required=True)
+    post = fields.Str(required=True)
+    name = fields.Str(load_default="")
+
+
+class RemovePostArgs(Args):
+    window = fields.Int(required=True)
+    staff_id = fields.Str(required=True)
+
+
+class AddShiftArgs(Args):
+    date = fields.Str(required=True)
+    start = fields.Str(required=True)
+    end = fields.Str(required=True)
+    window = fields.Int(required=True)
+    staff_id = fields.Str(required=True)
+
+
+class ShiftsArgs(Args):
+    date = fields.Str(required=True)
+    window = opt(fields.Int)
+
+
+class WindowArgs(Args):
+    window = fields.Int(required=True)
+
+
+class RecordPatrolArgs(Args):
+    date = fields.Str(required=True)
+    checklist = fields.Dict(required=True)
+    findings = opt(fields.List, cls_or_instance=fields.Dict())
+
+
+class ResolveFindingArgs(Args):
+    finding_id = fields.Int(required=True)
+    result = fields.Str(required=True)
+
+
+class RecordDemeritArgs(Args):
+    person_id = fields.Str(required=True)
+    kind = fields.Str(required=True)
+    source_ref = fields.Str(required=True, allow_none=True)
+    note = fields.Str(load_default="")
+
+
+class AssessmentArgs(Args):
+    period = fields.Str(required=True)
+    person_id = opt(fields.Str)
+
+
+class VoteArgs(Args):
+    window = fields.Int(required=True)
+    month = opt(fields.Str)
+
+
+class MyVoteArgs(Args):
+    month = opt(fields.Str)
+
+
 # ---- the contracts -------------------------------------------------------------------------
 @dataclass(frozen=True)
 class RpcContract:
@@ -635,6 +819,23 @@ RPC_CONTRACTS = (
     C("hall", "pending_hand_overs", 1, NoArgs, fields.List(_n(HandOverV1))),
     C("hall", "list_hand_overs", 1, ListHandOversArgs, fields.List(_n(HandOverV1))),
     C("hall", "report", 1, HallReportArgs, _n(HallReportV1), "json, csv or xlsx"),
+    # hall: roster, patrols, assessment, votes (the director's and committee's pages)
+    C("hall", "windows", 1, NoArgs, fields.List(_n(WindowV1)), "the 13 windows, their posts"),
+    C("hall", "set_post", 1, SetPostArgs, _n(PostV1), "the director"),
+    C("hall", "remove_post", 1, RemovePostArgs, _n(RemovedPostV1), "the director"),
+    C("hall", "add_shift", 1, AddShiftArgs, _n(ShiftV1), "the director"),
+    C("hall", "shifts", 1, ShiftsArgs, fields.List(_n(ShiftV1))),
+    C("hall", "on_duty", 1, WindowArgs, _n(OnDutyV1)),
+    C("hall", "record_patrol", 1, RecordPatrolArgs, _n(PatrolRecordedV1), "the director"),
+    C("hall", "resolve_finding", 1, ResolveFindingArgs, _n(FindingV1), "the director"),
+    C("hall", "patrols", 1, PeriodNameArgs, fields.List(_n(PatrolV1)), "director, committee"),
+    C("hall", "open_findings", 1, NoArgs, fields.List(_n(OpenFindingV1)),
+      "director, committee"),
+    C("hall", "record_demerit", 1, RecordDemeritArgs, _n(DemeritRecordedV1), "the director"),
+    C("hall", "assessment", 1, AssessmentArgs, _n(AssessmentV1),
+      "director, committee; staff: their own"),
+    C("hall", "vote", 1, VoteArgs, _n(VoteV1), "students, once a month"),
+    C("hall", "my_vote", 1, MyVoteArgs, _n(MyVoteV1), "a student's own vote"),
 )
 del C, D
 BY_KEY = {c.key: c for c in RPC_CONTRACTS}

@@ -56,7 +56,7 @@ ITEMS = {
 }
 UI_PLANS = {}                # code -> Plan, when the UI walk needs more than the API plan
 HOME = {"student": "/ui/my", "b_post": "/ui/window", "a_post": "/ui/approvals",
-        "committee": "/ui/committee"}
+        "committee": "/ui/review"}
 FINAL = ("completed", "rejected", "withdrawn")
 
 
@@ -305,7 +305,7 @@ def test_a_review_committee_starts_from_the_cases_waiting_for_it(whole, browser,
     screens = Screens(browser, whole.gateway_url, "aid-committee", screenshots)
     try:
         page = screens.page("aid_committee")
-        assert page.url.endswith("/ui/committee")                  # its home
+        assert page.url.endswith("/ui/review")                     # its home
         assert page.title().startswith("资助评审委员会 · 待评审事项")
         assert "资助评审委员会" in page.inner_text("header .who")
         nav = page.locator("header nav a[aria-current=page]")
@@ -316,10 +316,10 @@ def test_a_review_committee_starts_from_the_cases_waiting_for_it(whole, browser,
         if not listed:
             assert "目前没有等待本委员会评审的事项" in page.inner_text("main")
         screens.shot(page, "home")
-        page.goto(f"{whole.gateway_url}/ui/committee?lang=en")
+        page.goto(f"{whole.gateway_url}/ui/review?lang=en")
         assert page.title().startswith("Aid review committee")
         other = screens.page("2026000001")
-        other.goto(f"{whole.gateway_url}/ui/committee")
+        other.goto(f"{whole.gateway_url}/ui/review")
         assert "没有权限" in other.inner_text("main")
     finally:
         screens.close()

@@ -8,7 +8,13 @@ import uuid
 from kombu import Connection, Queue
 from nameko.events import get_event_exchange
 
-EXCHANGE_FORM = {"item_code": "academic.exchange", "form": {"programme": "台湾交流项目"}}
+from osac_shared.clock import system_now
+
+_YEAR = system_now().year + 1                 # an academic year not yet begun
+EXCHANGE_FORM = {"item_code": "academic.exchange", "form": {
+    "programme": "domestic_exchange", "partner_university": "厦门大学",
+    "academic_year": f"{_YEAR}-{_YEAR + 1}", "term": "autumn", "gpa": 3.2,
+    "language_test": "none", "study_plan": "到厦门大学访学一学期，修读海洋经济方向课程。"}}
 
 
 def wait_for(fetch, ok, timeout=20):

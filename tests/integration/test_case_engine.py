@@ -2,11 +2,16 @@
 A-post delegation, one notice for form and materials together, the green channel."""
 import pytest
 
+from osac_shared.clock import system_now
 from osac_shared.errors import DomainError
 from osac_shared.testing import ACTORS, staff
 
 STUDENT = ACTORS["student"]
-EXCHANGE = ("academic.exchange", ["application_form", "transcript"], {})
+_YEAR = system_now().year + 1                 # an academic year not yet begun
+EXCHANGE = ("academic.exchange", ["application_form", "transcript"], {
+    "programme": "domestic_exchange", "partner_university": "厦门大学",
+    "academic_year": f"{_YEAR}-{_YEAR + 1}", "term": "autumn", "gpa": 3.2,
+    "language_test": "none", "study_plan": "到厦门大学访学一学期，修读海洋经济方向课程。"})
 HAZARD = {"category": "fire", "location": "三教一楼", "description": "灭火器过期"}
 
 

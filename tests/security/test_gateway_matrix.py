@@ -102,6 +102,25 @@ def rows(c):
         row("POST", "/api/hall/handovers/<int:handover_id>/confirm",      # none such: 404
             "/api/hall/handovers/999999/confirm", {"b", "other_b"}, body={}),
         row("GET", "/api/hall/handovers", "/api/hall/handovers", ANY_STAFF | {"director"}),
+        # the hall office's records (the committee's reads: gateway/tests/test_hall_office_api)
+        row("GET", "/api/hall/satisfaction", "/api/hall/satisfaction?period=2026-12",
+            {"director"}),
+        row("GET", "/api/hall/patrols", "/api/hall/patrols?period=2026-12", {"director"}),
+        row("POST", "/api/hall/patrols", "/api/hall/patrols", {"director"}, body={}),
+        row("GET", "/api/hall/findings", "/api/hall/findings", {"director"}),
+        row("POST", "/api/hall/findings/<int:finding_id>/resolve",
+            "/api/hall/findings/999999/resolve", {"director"}, body={}),
+        row("POST", "/api/hall/demerits", "/api/hall/demerits", {"director"}, body={}),
+        row("GET", "/api/hall/assessment", "/api/hall/assessment?period=2026-12",
+            ANY_STAFF | {"director"}),                       # staff: their own
+        row("GET", "/api/hall/windows", "/api/hall/windows", LOGGED_IN),
+        row("POST", "/api/hall/posts", "/api/hall/posts", {"director"}, body={}),
+        row("POST", "/api/hall/posts/remove", "/api/hall/posts/remove", {"director"}, body={}),
+        row("POST", "/api/hall/shifts", "/api/hall/shifts", {"director"}, body={}),
+        row("GET", "/api/hall/shifts", "/api/hall/shifts", ANY_STAFF | {"desk", "director"}),
+        row("GET", "/api/hall/on-duty", "/api/hall/on-duty?window=11", LOGGED_IN),
+        row("POST", "/api/hall/votes", "/api/hall/votes", STUDENTS, body={}),
+        row("GET", "/api/hall/votes/mine", "/api/hall/votes/mine", STUDENTS),
         row("GET", "/api/calendar/deadline", "/api/calendar/deadline?start=2026-12-07T10:00:00"
             "%2B08:00&limit=3&unit=working_days", EVERYONE),
         row("GET", "/api/sla/report", "/api/sla/report?from=2026-12-01&to=2026-12-31",

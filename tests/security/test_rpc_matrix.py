@@ -259,6 +259,7 @@ def hall_rows(cases, hall):
         ("windows", (), anyone),
         ("on_duty", (11,), anyone),
         ("set_post", (11, "logistics_b3", "B", "第三位学生助理"), {"director"}),
+        ("remove_post", (11, "nobody_here"), {"director"}),          # 404 once let through
         ("add_shift", ("2026-12-07", "08:30", "12:00", 11, "logistics_b"), {"director"}),
         ("shifts", ("2026-12-07",), recorders),
         ("hand_over", (11, "logistics_b2", [case], "交班"), {"b"}),
@@ -276,12 +277,14 @@ def hall_rows(cases, hall):
         ("record_patrol", ("2026-01-06", checks, []), {"director"}),
         ("resolve_finding", (hall["finding"], "已整改"), {"director"}),
         ("patrols", ("2026-01",), MANAGERS),
+        ("open_findings", (), MANAGERS),
         ("record_demerit", ("logistics_b", "lateness", "sec-matrix-1", "迟到"), {"director"}),
         ("assessment", ("2026-12",), MANAGERS),
         ("assessment", ("2026-12", "logistics_b"), MANAGERS | {"b"}),
         # satisfaction and the Sunshine Window: students rate their own cases and vote
         ("rate_case", (case, True, "很满意"), {"owner"}),
         ("vote", (11,), {"owner", "other"}),
+        ("my_vote", (), {"owner", "other"}),
         ("satisfaction", ("2026-12",), MANAGERS),
         ("sunshine", ("2026-12",), MANAGERS),
         ("report", ("2026-12", "json"), MANAGERS),

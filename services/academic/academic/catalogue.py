@@ -52,20 +52,27 @@ ITEMS = load_items("academic", "教务处", "Academic Affairs Office", [
                     "name_en": "Evidence (ID card, grade sheet, ...)"}]},
     {"code": "academic.exchange", "window": TEACHING,
      "name_zh": "交流生项目咨询与申请受理", "name_en": "Exchange programmes: questions and applications",
-     "description_zh": "校际交流、境外交换等交流生项目的咨询与申请受理，经学院推荐、教务处审核。",
-     "description_en": "Questions about and applications for exchange programmes (domestic and "
-                       "abroad); recommended by the school, reviewed by Academic Affairs.",
+     "description_zh": "校际交流、境外交换、暑期项目、联合培养等交流生项目的申请受理，经学院推荐、"
+                       "教务处审核后推荐至交流院校。各项目有最低绩点要求，境外项目须有外语水平成绩。",
+     "description_en": "Applications for exchange programmes (domestic, abroad, summer schools, "
+                       "joint programmes); recommended by the school, reviewed by Academic "
+                       "Affairs and nominated to the partner. Each programme has a minimum GPA; "
+                       "a programme abroad needs a language test.",
      "limit": {"value": 10, "unit": "working_days"}, "post": "A",
      "materials": [
          {"code": "application_form", "name_zh": "交流生申请表", "name_en": "Application form"},
          {"code": "transcript", "name_zh": "成绩单", "name_en": "Transcript"},
-         {"code": "language_certificate", "name_zh": "外语水平证明",
-          "name_en": "Language certificate", "mandatory": False}]},
+         {"code": "language_certificate", "name_zh": "外语水平证明（填写了外语水平考试的须交）",
+          "name_en": "Language certificate (when you name a language test)",
+          "mandatory": False}]},
     {"code": "academic.major-transfer", "window": STATUS,
      "name_zh": "转专业政策咨询与申请受理", "name_en": "Major transfer: questions and applications",
-     "description_zh": "转专业申请仅在学校公布的申请时间内受理，各专业接收名额有限，额满即止。",
-     "description_en": "Major transfer applications are taken only in the published application "
-                       "window; each target major has a quota and closes when it is full.",
+     "description_zh": "转专业申请仅在每学年的两轮申请时间内受理（秋季学期11月16日至12月18日，"
+                       "春季学期5月11日至6月12日），各专业每轮接收名额有限，额满即止；每轮限申请一次。",
+     "description_en": "Major transfer applications are taken only in the two rounds of each "
+                       "academic year (16 November to 18 December, 11 May to 12 June); each "
+                       "target major has a quota per round and closes when it is full; one "
+                       "application per round.",
      "limit": {"value": 15, "unit": "working_days"}, "post": "A",
      "materials": [
          {"code": "application_form", "name_zh": "转专业申请表", "name_en": "Application form"},

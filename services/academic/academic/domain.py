@@ -4,8 +4,6 @@ quotas."""
 import re
 import secrets
 
-from marshmallow import Schema, fields, validate
-
 from osac_shared.auth import A_POST, DIRECTOR, STUDENT, is_staff_of
 from osac_shared.clock import TZ
 from osac_shared.errors import conflict, forbidden, validation_failed
@@ -15,31 +13,7 @@ from osac_shared.steps import Step
 
 from .majors import MAJORS
 
-# ---- forms -------------------------------------------------------------------------------
-
-
-class CertificateForm(Schema):
-    purpose = fields.Str(required=True, validate=validate.Length(min=2, max=60),
-                         metadata={"label_zh": "用途（如：办理签证）", "label_en": "Purpose"})
-
-
-class CorrectionForm(Schema):
-    category = fields.Str(required=True,
-                          validate=validate.OneOf(("personal_info", "course", "grade", "other")),
-                          metadata={"label_zh": "错误类别", "label_en": "What kind of data"})
-    wrong_value = fields.Str(required=True, validate=validate.Length(min=1, max=200),
-                             metadata={"label_zh": "系统中现有内容", "label_en": "What it says"})
-    correct_value = fields.Str(required=True, validate=validate.Length(min=1, max=200),
-                               metadata={"label_zh": "正确内容", "label_en": "What it should say"})
-
-
-class TransferForm(Schema):
-    current_major = fields.Str(required=True, validate=validate.OneOf(tuple(MAJORS)),
-                               metadata={"label_zh": "现专业", "label_en": "Current major"})
-    target_major = fields.Str(required=True, validate=validate.OneOf(tuple(MAJORS)),
-                              metadata={"label_zh": "拟转入专业", "label_en": "Target major"})
-    reason = fields.Str(required=True, validate=validate.Length(min=10, max=1000),
-                        metadata={"label_zh": "申请理由", "label_en": "Reason"})
+# (every item's form is in forms.py, with its example and its rules)
 
 
 # ---- certificates ------------------------------------------------------------------------

@@ -9,17 +9,23 @@ from sqlalchemy import func, select
 from osac_shared import cases as engine
 from osac_shared.auth import require_actor
 from osac_shared.cases import Case
-from osac_shared.errors import DomainError, forbidden
+from osac_shared.errors import DomainError, forbidden, validation_failed
 from osac_shared.service import CaseService
+from osac_shared.steps import Step
 
 from .catalogue import CERTIFICATE_ITEMS, ITEMS
 from .certificate import render_certificate
-from .domain import (RELEASED, REVOKE, REVOKED, VALID, CertificateForm, CorrectionForm,
-                     TransferForm, check_download, check_revoke, check_transfer, iso,
-                     may_download, new_verification_code, normalize_code, open_round,
-                     public_view, revocable, unknown_view, verify_path, verify_url)
-from .majors import ROUNDS
+from . import forms as item_forms
+from .domain import (RELEASED, REVOKE, REVOKED, VALID, check_download, check_revoke,
+                     check_transfer, iso, may_download, new_verification_code, normalize_code,
+                     open_round, public_view, revocable, unknown_view, verify_path, verify_url)
+from .forms import (CertificateForm, CorrectionDoneBody, CorrectionForm, ExchangeForm,
+                    PolicyQuestionForm, TransferDoneBody, TransferForm)
+from .majors import MAJORS, rounds_near
 from .models import Certificate, TransferApplication, lock
+
+CORRECTION, EXCHANGE, TRANSFER = ("academic.record-correction", "academic.exchange",
+                                  "academic.major-transfer")
 
 
 class AcademicService(CaseService):
@@ -33,14 +39,44 @@ class AcademicService(CaseService):
     ITEMS = ITEMS
     config = Config()            # VERIFY_BASE_URL: printed before /verify/<code> in the QR code
     FORMS = {**{code: CertificateForm for code in CERTIFICATE_ITEMS},
+             "academic.policy-consultation": PolicyQuestionForm,
              "academic.record-correction": CorrectionForm,
+             "academic.exchange": ExchangeForm,
              "academic.major-transfer": TransferForm}
+    EXAMPLES = item_forms.EXAMPLES
 
     CUSTOM_ACTIONS = (REVOKE.action,)
 
     # ---- hooks -------------------------------------------------------------------------
+    def clean_form(self, item, form):
+        """The item's form and its rules, every problem in one notice; a transfer outside
+        every round is refused first (409: nothing in the form can fix it)."""
+        data, problems = item_forms.load_partial(self.FORMS[item.code], form)
+        now = self.clock()
+        if item.code == CORRECTION:
+            problems.update(item_forms.correction_problems(data))
+        elif item.code == EXCHANGE:
+            problems.update(item_forms.exchange_problems(data, now))
+        elif item.code == TRANSFER:
+            problems.update(item_forms.transfer_problems(data, open_round(rounds_near(now),
+                                                                          now)))
+        if problems:
+            raise validation_failed(problems)
+        return data
+
+    def conditional_materials(self, item, form):
+        return item_forms.exchange_materials(form) if item.code == EXCHANGE else {}
+
     def refine_steps(self, case, item, steps):
-        """The academic A post may revoke a completed case's valid certificate."""
+        """Completing a correction says what the system says now; completing a transfer says
+        from which term the new major counts; the academic A post may revoke a completed
+        case's valid certificate."""
+        done = {CORRECTION: Step("complete", "已更正，办结", "Corrected; complete",
+                                 CorrectionDoneBody, tone="primary"),
+                TRANSFER: Step("complete", "转入新专业，办结", "Transfer done; complete",
+                               TransferDoneBody, tone="primary")}.get(item.code)
+        if done is not None:
+            steps = [done if s.action == "complete" else s for s in steps]
         return [*steps, REVOKE] if revocable(case.status, case.result, self.actor) else steps
 
     def after_submit(self, session, case, item, now):
@@ -48,15 +84,34 @@ class AcademicService(CaseService):
             self._hold_transfer_place(session, case, now)
 
     def after_action(self, session, case, item, action, extra, now):
+        if action == "complete" and item.code in (CORRECTION, EXCHANGE, TRANSFER):
+            case.result = {**(case.result or {}), **self._outcome(case, item, extra)}
         if action == "complete" and item.code in CERTIFICATE_ITEMS:
             cert = self._issue(session, case, CERTIFICATE_ITEMS[item.code], now)
             case.result = {**(case.result or {}), "certificate_code": cert.code,
                            "certificate_status": VALID, "verify_path": verify_path(cert.code),
                            "verify_url": self._verify_url(cert.code)}
 
+    def _outcome(self, case, item, extra):
+        """What a completed correction, exchange or transfer leaves in the case's result."""
+        form = case.form
+        if item.code == CORRECTION:
+            value = str(extra.get("corrected_value") or form["correct_value"]).strip()
+            return {"corrected": {"record": form.get("record", ""), "term": form.get("term", ""),
+                                  "from": form["wrong_value"], "to": value}}
+        if item.code == EXCHANGE:
+            return {"nominated": {"partner_university": form["partner_university"],
+                                  "academic_year": form["academic_year"],
+                                  "term": form["term"]}}
+        term = str(extra.get("effective_term") or "").strip() or \
+            item_forms.next_term((case.result or {})["transfer_round"])
+        zh, en = MAJORS[form["target_major"]]
+        return {"new_major": form["target_major"], "new_major_zh": zh, "new_major_en": en,
+                "effective_term": term}
+
     def _hold_transfer_place(self, session, case, now):
         form = case.form
-        round_ = open_round(ROUNDS, now)
+        round_ = open_round(rounds_near(now), now)
         lock(session, f"academic.major-transfer.{round_.code}")
         live = (select(func.count()).select_from(TransferApplication)
                 .join(Case, Case.id == TransferApplication.case_id)

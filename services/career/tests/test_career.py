@@ -7,8 +7,11 @@ from osac_shared.clock import TZ
 from osac_shared.errors import DomainError
 from osac_shared.testing import ACTORS, staff
 
-from career.domain import (breach_problems, graduating_year,
+from osac_shared.demo import STUDENTS
+
+from career.domain import (breach_problems, examples, graduating_year, load_partial,
                            new_agreement_no, stamp_problems, subsidy_problems, team_problems)
+from career.service import CareerService
 
 T0 = datetime(2026, 12, 7, 10, 0, tzinfo=TZ)
 TODAY = T0.date()                        # the class of 2027 is graduating
@@ -86,6 +89,30 @@ def test_team(size, members, ok):
     assert (team_problems(size, members, "2026000001") == {}) is ok
 
 
+@pytest.mark.parametrize("code", sorted(examples()))
+def test_every_example_keeps_the_rules_for_a_demo_graduate(code):
+    example = examples()[code]
+    form = example(T0) if callable(example) else example
+    loaded, problems = load_partial(CareerService.FORMS[code], form)
+    assert problems == {}
+    check = {"career.graduate-document-stamp": stamp_problems,
+             "career.agreement-breach": breach_problems,
+             "career.employment-subsidy": subsidy_problems}.get(code)
+    if check is not None:
+        assert check(loaded, [], TODAY) == {}
+    if "graduation_year" in form:         # a demo student graduates in that year
+        assert any(s.graduating(2026) and s.graduation_year == form["graduation_year"]
+                   for s in STUDENTS)
+
+
+def test_a_partly_loaded_form_still_has_its_rules_checked():
+    loaded, problems = load_partial(CareerService.FORMS["career.agreement-breach"], {
+        "graduation_year": 2026, "employer": " ", "agreement_no": "x", "signed_on": "2026-12-31",
+        "reason": "考研"})
+    assert set(problems) == {"form.employer", "form.agreement_no"}
+    assert set(breach_problems(loaded, [], TODAY)) == {"form.graduation_year", "form.signed_on"}
+
+
 def test_reissued_agreement_number():
     assert new_agreement_no(2027, "career-20261207-1a2b3c4d") == "JY2027-1A2B3C4D"
 
@@ -104,6 +131,18 @@ def run(rpc, case_id, *actions, reason=""):
     for action in actions:
         case = rpc.career.act(case_id, action, reason if action == actions[-1] else "")
     return case
+
+
+def test_one_notice_names_the_form_the_rules_and_the_materials(plat):
+    with plat.rpc(STUDENT2) as rpc:
+        with pytest.raises(DomainError) as err:
+            rpc.career.submit_case("career.agreement-breach", ["original_agreement"], {
+                "graduation_year": 2026, "employer": " ", "agreement_no": "HN2027-00456",
+                "signed_on": "2026-12-31", "reason": "考研", "extra": 1})
+    assert err.value.status == 422
+    assert set(err.value.fields) == {"form.graduation_year", "form.employer", "form.signed_on",
+                                     "form.extra", "materials.employer_release",
+                                     "materials.college_opinion"}
 
 
 def test_policy_question_is_answered_in_the_case(plat):
@@ -213,5 +252,14 @@ def test_startup_park_team_of_one_to_ten(plat):
         assert set(err.value.fields) == {"materials.business_plan", "materials.student_card"}
         case = rpc.career.submit_case("career.startup-park", materials, form)
     with plat.rpc(A) as rpc:
-        done = run(rpc, case["id"], "accept", "approve", "complete", reason="入驻B区203工位")
+        seen = run(rpc, case["id"], "accept", "approve")
+        complete = next(a for a in seen["next_actions"] if a["action"] == "complete")
+        assert complete["input_schema"]["required"] == ["space"]
+        with pytest.raises(DomainError) as err:
+            rpc.career.act(case["id"], "complete", "入驻")        # the space is named
+        assert "space" in err.value.fields
+        done = rpc.career.perform(case["id"], "complete", {"space": "创业园B区203工位",
+                                                           "move_in_on": "2027-01-04"})
     assert done["status"] == "completed" and done["form"]["team_size"] == 3
+    assert (done["result"]["space"], done["result"]["move_in_on"]) == ("创业园B区203工位",
+                                                                       "2027-01-04")

@@ -22,37 +22,40 @@ from osac_shared.service import CorrelationId
 from . import reports
 from .dependencies import Departments, Settings, Unavailable
 from .records import demerits, desk, events, patrols, ratings, roster
-from .rules import assessment
+from .rules import assessment, ranking
 from .rules.desk import RECORDERS
-from .rules.periods import parse_month, period_bounds
+from .rules.periods import local, parse_month, period_bounds
 from .rules.roster import CASE_ID, check_window, clean_post, clean_shift, parse_day
 from .windows import WINDOWS, window_to_dict
 
 log = logging.getLogger(__name__)
-MANAGERS = (DIRECTOR, COMMITTEE)
+MANAGERS = (DIRECTOR, COMMITTEE)       # the centre's committee: role committee, no department
 SLA_DOWN = {"sla": "unavailable", "note_zh": "时限监督服务暂不可用，本次未计入按时办结率",
             "note_en": "The SLA service is unavailable; on-time rates are left out this time"}
 
 
 class HallService:
     """Boundary.
-    RPCs — roster: windows(), set_post(window, staff_id, post, name), add_shift(date, start,
-      end, window, staff_id), shifts(date, window=None), on_duty(window);
+    RPCs — roster: windows(), set_post(window, staff_id, post, name), remove_post(window,
+      staff_id), add_shift(date, start, end, window, staff_id), shifts(date, window=None),
+      on_duty(window);
     hand-overs: hand_over(window, to_b_post, open_case_ids, note), confirm_hand_over(id),
       pending_hand_overs(), list_hand_overs(pending_only=True);
     desk: record_question(student_id, channel, question, department=None), refer(question_id,
       to_department, note), answer_referral(question_id, answer), follow_up(question_id,
       feedback), get_question(question_id), list_questions(status=None, page=1, per_page=50);
     patrols: record_patrol(date, checklist, findings), resolve_finding(finding_id, result),
-      patrols(period);
+      patrols(period), open_findings();
     assessment: record_demerit(person_id, kind, source_ref, note=""), assessment(period,
       person_id=None);
     satisfaction: rate_case(case_id, satisfied, comment=""), satisfaction(period),
-      vote(window, month=None), sunshine(month);
+      vote(window, month=None), my_vote(month=None), sunshine(month);
     reports: report(period, format="json"); health(); ping().
     Who may call what: every RPC but health and ping needs the actor in the RPC context (the
       roster and who is on duty: any actor); each names the roles it lets through before it
-      reads anything (``_me``), and the rules (``hall.rules``) then check ownership.
+      reads anything (``_me``; the reports, rankings, patrols and assessment: ``_manager``, the
+      director and the centre's committee, not a department's review committee), and the
+      rules (``hall.rules``) then check ownership.
     Events consumed: "case.*" of every department in registry.DEPARTMENTS
       (on_<department>_case_event: last staff actor; case.notice_violation -> demerit) and
       sla "sla.breached" (-> demerit). Emits (outbox): hall.referral_opened,
@@ -74,6 +77,15 @@ class HallService:
         """The calling actor (401 without one; 403 when ``roles`` are given and it has none)."""
         require_role(self.actor, *roles) if roles else require_actor(self.actor)
         return self.actor
+
+    def _manager(self):
+        """The director or the centre's management committee; a department's own review
+        committee (role committee with a department) is refused (``assessment.is_manager``)."""
+        actor = self._me(*MANAGERS)
+        if not assessment.is_manager(actor):
+            raise forbidden("只有大厅主任和中心管理委员会可以查看", "Only the hall director and "
+                            "the centre's management committee see this")
+        return actor
 
     def _done(self, value):
         self.db.commit()
@@ -108,6 +120,14 @@ class HallService:
         self._me(DIRECTOR)
         row = roster.set_post(self.db, clean_post(window, staff_id, post, name))
         return self._done(roster.post_to_dict(row))
+
+    @rpc
+    def remove_post(self, window, staff_id):
+        """Take someone off a window's roster (and their shifts there from today on)."""
+        self._me(DIRECTOR)
+        gone, shifts = roster.remove_post(self.db, check_window(window), str(staff_id or ""),
+                                          local(self.clock()).date())
+        return self._done({**gone, "shifts_removed": shifts})
 
     @rpc
     def add_shift(self, date, start, end, window, staff_id):
@@ -199,9 +219,15 @@ class HallService:
 
     @rpc
     def patrols(self, period):
-        self._me(*MANAGERS)
+        self._manager()
         _, start, end = period_bounds(period)
         return [patrols.patrol_to_dict(p) for p in patrols.between(self.db, start, end)]
+
+    @rpc
+    def open_findings(self):
+        """Findings still without a result, of any period, oldest patrol first."""
+        self._manager()
+        return [patrols.open_finding_to_dict(f) for f in patrols.still_open(self.db)]
 
     # ---- assessment ----------------------------------------------------------------------
     @rpc
@@ -229,8 +255,8 @@ class HallService:
     @rpc
     def assessment(self, period, person_id=None):
         actor = self._me()
-        if actor["role"] not in MANAGERS and (actor["role"] not in STAFF
-                                              or person_id != actor["id"]):
+        if not assessment.is_manager(actor) and (actor["role"] not in STAFF
+                                                 or person_id != actor["id"]):
             raise forbidden("只有大厅主任可以查看考核（工作人员可查看本人）",
                             "Only the director sees assessments (staff see their own)")
         return demerits.assessment(self.db, period, person_id)
@@ -251,7 +277,7 @@ class HallService:
 
     @rpc
     def satisfaction(self, period):
-        self._me(*MANAGERS)
+        self._manager()
         _, start, end = period_bounds(period)
         return {"period": period, **ratings.satisfaction(self.db, start, end)}
 
@@ -263,14 +289,19 @@ class HallService:
                            "window": row.window})
 
     @rpc
+    def my_vote(self, month=None):
+        """The calling student's own vote of a month (this month when None)."""
+        return ratings.my_vote(self.db, self._me(STUDENT), month, self.clock())
+
+    @rpc
     def sunshine(self, month):
         """The month's Sunshine Window ranking (ranked without on-time rates if SLA is down)."""
-        self._me(*MANAGERS)
+        self._manager()
         start, end = parse_month(month)
         sla = self._sla_report(start, end)
         rows = reports.sunshine_rows(self.db, month, start, end,
                                      reports.on_time_by_window(sla), self.settings.weights)
-        winner = rows[0] if rows and rows[0]["score"] > 0 else None
+        winner = ranking.sunshine_window(rows)
         return {"month": month, "weights": self.settings.weights,
                 **({"sla": "ok"} if sla is not None else SLA_DOWN),
                 "sunshine_window": winner, "ranking": rows}
@@ -278,7 +309,7 @@ class HallService:
     # ---- reports -------------------------------------------------------------------------
     @rpc
     def report(self, period, format="json"):
-        self._me(*MANAGERS)
+        self._manager()
         kind, start, end = period_bounds(period)
         sla = self._sla_report(start, end)
         rows = reports.window_rows(self.db, start, end, reports.on_time_by_window(sla))

@@ -96,6 +96,24 @@ def test_the_demo_roster_and_who_is_on_duty(plat):
     plat.set_time(T0)
 
 
+def test_the_director_takes_someone_off_a_window_with_their_shifts_from_today(plat):
+    plat.set_time(T0)
+    with plat.rpc(DIRECTOR) as rpc:
+        rpc.hall.set_post(12, "finance_b9", "B", "临时学生助理")
+        rpc.hall.add_shift("2026-12-06", "08:30", "12:00", 12, "finance_b9")   # yesterday
+        rpc.hall.add_shift("2026-12-07", "13:00", "17:30", 12, "finance_b9")
+        rpc.hall.add_shift("2026-12-09", "08:30", "12:00", 12, "finance_b9")
+        gone = rpc.hall.remove_post(12, "finance_b9")
+        assert (gone["staff_id"], gone["post"], gone["shifts_removed"]) == ("finance_b9", "B", 2)
+        assert "finance_b9" not in {p["staff_id"] for p in rpc.hall.windows()[11]["posts"]}
+        assert [s["staff_id"] for s in rpc.hall.shifts("2026-12-06", 12)] == ["finance_b9"]
+        assert rpc.hall.shifts("2026-12-09", 12) == []
+        assert refused(lambda: rpc.hall.remove_post(12, "finance_b9")).status == 404
+        assert "window" in refused(lambda: rpc.hall.remove_post(14, "finance_b")).fields
+    with plat.rpc(LOG_A) as rpc:
+        assert refused(lambda: rpc.hall.remove_post(12, "finance_b")).status == 403
+
+
 def test_hand_over_from_the_leaving_to_the_arriving_b_post(plat):
     plat.set_time(T0)
     with plat.rpc(DIRECTOR) as rpc:
@@ -269,8 +287,14 @@ def test_students_rate_completed_cases_once(plat):
         down = refused(lambda: rpc.hall.rate_case("finance-20261207-1a2b3c4d", True))
         assert (down.code, down.status) == ("department_unavailable", 503)
         assert "财务处" in down.message and "Finance" in down.message_en
+        assert rpc.hall.my_vote() == {"student_id": "2026000001", "month": "2026-12",
+                                      "window": None, "voted_at": None, "can_vote": True}
         assert rpc.hall.vote(11)["month"] == "2026-12"
         assert refused(lambda: rpc.hall.vote(2)).code == "already_voted"
+        mine = rpc.hall.my_vote(None)
+        assert (mine["window"], mine["can_vote"], bool(mine["voted_at"])) == (11, False, True)
+        assert rpc.hall.my_vote("2026-11")["window"] is None
+        assert "month" in refused(lambda: rpc.hall.my_vote("2026-13")).fields
     with plat.rpc(STUDENT2) as rpc:               # not their case: the department says so
         assert refused(lambda: rpc.hall.rate_case(case["id"], True)).status == 403
     with plat.rpc(DIRECTOR) as rpc:
@@ -313,15 +337,20 @@ def test_patrols_record_findings_with_opinions_and_results(plat):
         assert first["warnings"] == []
         finding = first["patrol"]["findings"][0]
         assert finding["resolved"] is False
+        still_open = rpc.hall.open_findings()
+        assert [(f["id"], f["date"], f["patroller_id"]) for f in still_open] == \
+            [(finding["id"], "2026-12-07", "director")]
         assert rpc.hall.record_patrol("2026-12-07", ALL_OK, [])["warnings"] == []
         third = rpc.hall.record_patrol("2026-12-07", ALL_OK, [])
         assert [w["code"] for w in third["warnings"]] == ["too_many_patrols"]
         done = rpc.hall.resolve_finding(finding["id"], "已当场整改")
         assert (done["resolved"], done["result"]) == (True, "已当场整改")
+        assert rpc.hall.open_findings() == []
         assert refused(lambda: rpc.hall.resolve_finding(finding["id"], "x")).status == 409
         assert len(rpc.hall.patrols("2026-12")) == 3
     with plat.rpc(LOG_A) as rpc:
         assert refused(lambda: rpc.hall.record_patrol("2026-12-07", ALL_OK)).status == 403
+        assert refused(rpc.hall.open_findings).status == 403
 
 
 def test_reports_as_rows_csv_and_xlsx(plat):
@@ -362,6 +391,16 @@ def test_roles_are_checked_before_anything_is_read(plat):
         assert refused(lambda: rpc.hall.rate_case("logistics-20261207-1a2b3c4d",
                                                   True)).status == 403
         assert refused(lambda: rpc.hall.vote(11)).status == 403
+    aid_committee = {"id": "aid_committee", "role": "committee", "department": "aid"}
+    with plat.rpc(aid_committee) as rpc:          # a department's review committee
+        for call in (lambda: rpc.hall.patrols("2026-12"), rpc.hall.open_findings,
+                     lambda: rpc.hall.assessment("2026-12"),
+                     lambda: rpc.hall.satisfaction("2026-12"),
+                     lambda: rpc.hall.sunshine("2026-12"), lambda: rpc.hall.report("2026-12")):
+            assert refused(call).status == 403
+    with plat.rpc({"id": "committee", "role": "committee"}) as rpc:     # the centre's
+        assert isinstance(rpc.hall.open_findings(), list)
+        assert rpc.hall.assessment("2026-12")["period"] == "2026-12"
     with plat.rpc(LOG_B) as rpc:
         assert refused(lambda: rpc.hall.get_question(999999)).status == 404   # let through
     with plat.rpc() as rpc:

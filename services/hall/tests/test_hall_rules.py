@@ -110,6 +110,15 @@ def test_the_director_records_three_kinds(kind, ok):
         assert "kind" in code_of(lambda: assessment.check_director_kind(kind))[2]
 
 
+@pytest.mark.parametrize("actor, manager", [
+    (DIRECTOR, True), ({"id": "committee", "role": "committee"}, True),
+    ({"id": "committee", "role": "committee", "department": None}, True),
+    ({"id": "aid_committee", "role": "committee", "department": "aid"}, False),  # aid's own
+    (LOG_B, False), (STUDENT, False), ({"id": "desk", "role": "desk"}, False)])
+def test_who_reads_the_halls_records(actor, manager):
+    assert assessment.is_manager(actor) is manager
+
+
 # ---- the Sunshine ranking on fixed data ------------------------------------------------
 WEIGHTS = {"votes": 0.3, "satisfaction": 0.3, "on_time": 0.2, "assessment": 0.2}
 FIXED = [
@@ -149,6 +158,25 @@ def test_the_weights_decide(weights, first):
     assert ranking.rank_windows(rows, ranking.parse_weights(weights))[0]["window"] == first
     on_time_only = {"votes": 0, "satisfaction": 0, "on_time": 1, "assessment": 0}
     assert ranking.rank_windows(rows, on_time_only)[0]["window"] == 3
+
+
+NO_DATA = [{"window": n, "votes": 0, "satisfaction": None, "on_time": None, "demerits": 0}
+           for n in (1, 2, 3)]
+VOTES_OFF = {"votes": 0, "satisfaction": 0.5, "on_time": 0.5, "assessment": 0}
+
+
+@pytest.mark.parametrize("rows, weights, winner", [
+    (FIXED, WEIGHTS, None),                               # 2 and 13: same score, same votes
+    ([dict(r, votes=9) if r["window"] == 13 else r for r in FIXED], WEIGHTS, 2),   # 2 alone
+    ([dict(r, votes=9) if r["window"] == 13 else r for r in FIXED], VOTES_OFF, 2),  # tie: votes
+    ([dict(r, votes=11) if r["window"] == 13 else r for r in FIXED], VOTES_OFF, 13),
+    (NO_DATA, WEIGHTS, None),                             # everyone 1.0 on assessment alone
+    ([dict(r, demerits=1) for r in NO_DATA], WEIGHTS, None),     # everyone scored 0
+    ([], WEIGHTS, None),
+])
+def test_the_sunshine_window_stands_out_or_there_is_none(rows, weights, winner):
+    found = ranking.sunshine_window(ranking.rank_windows(rows, weights))
+    assert (found or {}).get("window") == winner
 
 
 @pytest.mark.parametrize("value", [{"votes": -1}, {"votes": 0, "satisfaction": 0,
@@ -356,6 +384,17 @@ def test_who_may_rate_and_when(actor, case, satisfied, already, outcome):
         call()
     else:
         assert code_of(call)[1] == outcome
+
+
+@pytest.mark.parametrize("actor, month, expected", [
+    (STUDENT, None, "2026-12"), (STUDENT, "2026-11", "2026-11"), (STUDENT, "2026-13", 422),
+    (STUDENT, "December", 422), (LOG_B, None, 403), (DIRECTOR, "2026-12", 403)])
+def test_a_student_reads_their_own_vote_of_a_month(actor, month, expected):
+    call = lambda: satisfaction.check_vote_month(actor, month, "2026-12")  # noqa: E731
+    if isinstance(expected, str):
+        assert call() == expected
+    else:
+        assert code_of(call)[1] == expected
 
 
 @pytest.mark.parametrize("actor, month, already, outcome", [

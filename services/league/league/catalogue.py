@@ -40,11 +40,16 @@ ITEMS = load_items("league", "校团委", "Youth League Committee", [
     {"code": "league.competition", "window": 8,
      "name_zh": "“挑战杯”等各类竞赛咨询与服务",
      "name_en": "“Challenge Cup” and other competitions: advice and registration",
-     "description_zh": "“挑战杯”、大学生创新大赛、数学建模等竞赛的报名：每队1–10人（以各竞赛规定为准），"
-                       "报名截止后不再受理。",
+     "description_zh": "“挑战杯”、大学生创新大赛、数学建模等竞赛的报名：每队1–10人（以各竞赛规定为准）。"
+                       "各竞赛每年在固定时间段报名（课外学术科技作品竞赛9月1日至次年3月31日，创业计划竞赛"
+                       "9月1日至12月20日，创新大赛3月1日至5月31日，数学建模5月15日至9月5日），"
+                       "报名截止后不再受理；填写指导教师的须附指导教师确认书。",
      "description_en": "Registration for the Challenge Cup, the innovation contest, mathematical "
                        "modelling and others: teams of 1–10 (each competition's own rule "
-                       "applies); no registration after the deadline.",
+                       "applies). Each registers in the same weeks every year (academic works: "
+                       "1 Sep to 31 Mar; business plans: 1 Sep to 20 Dec; innovation: 1 Mar to "
+                       "31 May; modelling: 15 May to 5 Sep); none after the deadline. Naming an "
+                       "advisor needs the advisor's confirmation.",
      "limit": {"value": 3, "unit": "working_days"}, "post": "A",
      "materials": [
          {"code": "project_summary", "name_zh": "作品/项目简介", "name_en": "Project summary"},
@@ -53,8 +58,10 @@ ITEMS = load_items("league", "校团委", "Youth League Committee", [
      "place_zh": PLACE, "hours_zh": HOURS},
     {"code": "league.member-card", "window": 8,
      "name_zh": "团员证补办、注册", "name_en": "League membership card reissue and registration",
-     "description_zh": "团员证遗失补办须交一寸照片；年度注册须交团员证原件；均须团支部证明。",
-     "description_en": "Reissue of a lost league card needs a photo; the yearly registration "
+     "description_zh": "限本校团员（新生须先办理团组织关系转入）。团员证遗失补办须交一寸照片；"
+                       "年度注册须交团员证原件；均须团支部证明。",
+     "description_en": "For league members here (freshmen first transfer their membership in). "
+                       "Reissue of a lost league card needs a photo; the yearly registration "
                        "needs the card itself; both need a certificate from your branch.",
      "limit": {"value": 5, "unit": "working_days"}, "post": "B",
      "materials": [

@@ -49,6 +49,19 @@ def resolve(session, actor, finding_id, result, now):
     return finding
 
 
+def open_finding_to_dict(f):
+    """A finding still without its result, with its patrol's day and patroller."""
+    return {**finding_to_dict(f), "date": f.patrol.day.isoformat(),
+            "patroller_id": f.patrol.patroller_id}
+
+
+def still_open(session, limit=rules.MAX_OPEN_LISTED):
+    """Findings without a result, oldest patrol first (whatever their period)."""
+    return session.scalars(select(Finding).join(Finding.patrol)
+                           .where(Finding.resolved_at.is_(None))
+                           .order_by(Patrol.day, Finding.id).limit(limit)).all()
+
+
 def between(session, start, end):
     return session.scalars(select(Patrol).where(Patrol.day >= local(start).date(),
                                                 Patrol.day < local(end).date())

@@ -49,6 +49,15 @@ def vote(session, actor, window, month, now):
     return row
 
 
+def my_vote(session, actor, month, now):
+    """The student's own vote of ``month`` (this month when None): its window or None."""
+    month = rules.check_vote_month(actor, month, month_of(now))
+    row = session.get(Vote, (actor["id"], month))
+    return {"student_id": actor["id"], "month": month, "window": row.window if row else None,
+            "voted_at": iso(row.voted_at) if row else None,
+            "can_vote": row is None and month == month_of(now)}
+
+
 def votes(session, month):
     rows = session.execute(select(Vote.window, func.count()).where(Vote.month == month)
                            .group_by(Vote.window)).all()

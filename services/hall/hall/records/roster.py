@@ -28,6 +28,22 @@ def set_post(session, data):
     return row
 
 
+def remove_post(session, window, staff_id, today):
+    """Take ``staff_id`` off ``window``'s roster; their shifts there from ``today`` on go too
+    (earlier ones stay: they are what happened). -> (post row as a dict, shifts removed)."""
+    row = session.get(Post, (window, staff_id), with_for_update=True)
+    if row is None:
+        raise not_found("花名册人员", "Staff member on the roster", staff_id)
+    gone = post_to_dict(row)
+    later = session.scalars(select(Shift).where(Shift.window == window,
+                                                Shift.staff_id == staff_id,
+                                                Shift.day >= today)).all()
+    for shift in later:
+        session.delete(shift)
+    session.delete(row)
+    return gone, len(later)
+
+
 def posts(session, window=None, post=None):
     query = select(Post).order_by(Post.window, Post.post, Post.staff_id)
     if window is not None:

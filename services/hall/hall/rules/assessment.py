@@ -8,6 +8,7 @@
 A posts (teachers) collect demerits too (they count for their window), but the wage and
 dismissal rules are for student assistants only.
 """
+from osac_shared.auth import COMMITTEE, DIRECTOR
 from osac_shared.errors import validation_failed
 
 from ..windows import B_POST
@@ -20,6 +21,14 @@ DIRECTOR_KINDS = ("lateness", "verified_error", "verified_complaint")
 WAGE_THRESHOLD = 2           # demerits in a month
 DISMISSAL_THRESHOLD = 5      # demerits in a term
 WAGE_DELTA_YUAN = -1
+
+
+def is_manager(actor):
+    """Reads the hall's assessment, patrols, rankings and reports: the director and the
+    centre's management committee (role committee without a department; a department's own
+    review committee, e.g. aid's, has one and is not the hall's)."""
+    role = actor.get("role")
+    return role == DIRECTOR or (role == COMMITTEE and not actor.get("department"))
 
 
 def check_director_kind(kind):

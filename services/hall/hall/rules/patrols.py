@@ -20,6 +20,7 @@ CHECK_CODES = tuple(code for code, _, _ in CHECKLIST)
 MAX_PER_DAY = 2
 MAX_FINDINGS = 50
 MAX_TEXT = 2000
+MAX_OPEN_LISTED = 500        # findings still without a result, listed oldest first
 
 
 def clean_day(value, today):

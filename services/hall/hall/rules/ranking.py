@@ -8,7 +8,10 @@ Each window's score is a weighted mean of parts in [0, 1]:
 A part with no data (no votes in the hall this month, no ratings for the window, no on-time
 rate, SLA down) is left out of that window's mean, so missing data neither helps nor hurts.
 Windows are ranked by score (higher first); equal scores share a rank; ties are listed by
-votes, then window number. The weights are configuration (``SUNSHINE_WEIGHTS``).
+votes, then window number. The month's Sunshine Window is the first of the ranking when it
+scored and stands out: windows tied on score are told apart by votes (群众投票), and windows
+tied on both (a month without votes or ratings, say) make no Sunshine Window.
+The weights are configuration (``SUNSHINE_WEIGHTS``).
 """
 SATISFACTION_TARGET = 0.96
 PARTS = ("votes", "satisfaction", "on_time", "assessment")
@@ -68,3 +71,14 @@ def rank_windows(rows, weights):
             rank, previous = position, row["score"]
         row["rank"] = rank
     return scored
+
+
+def sunshine_window(ranked):
+    """The month's Sunshine Window from ``rank_windows``' rows, or None (nobody scored, or the
+    best are tied on score and on votes)."""
+    if not ranked or ranked[0]["score"] <= 0:
+        return None
+    top = [r for r in ranked if r["rank"] == 1]
+    if len(top) > 1 and top[1]["votes"] == top[0]["votes"]:
+        return None
+    return ranked[0]

@@ -46,3 +46,14 @@ def check_vote(actor, month, current_month, already_voted):
         raise DomainError("already_voted", "本月已投过票，每月只能投一票",
                           "You have already voted this month (one vote a month)",
                           {"month": month}, 409)
+
+
+def check_vote_month(actor, month, current_month):
+    """The month whose vote a student asks about (their own): this month unless named."""
+    if actor.get("role") != STUDENT:
+        raise forbidden("只有学生可以投票", "Only students can vote")
+    month = current_month if month is None else month
+    if not MONTH.match(str(month)):
+        raise validation_failed({"month": f"月份须写作 YYYY-MM，如 {current_month} / a month "
+                                          f"like {current_month}"})
+    return month
