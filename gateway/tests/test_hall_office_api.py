@@ -64,7 +64,7 @@ def test_a_departments_review_committee_is_not_the_centres(url, users):
         r = aid.get(url + path, timeout=15)
         assert r.status_code == 403 and r.json()["message_en"], (path, r.text)
     home = aid.get(url + "/ui/?lang=zh", timeout=15)
-    assert home.url.endswith("/ui/guide") and 'href="/ui/patrols"' not in home.text
+    assert home.url.endswith("/ui/review") and 'href="/ui/patrols"' not in home.text  # its own
     for path in ("/ui/committee", "/ui/patrols", "/ui/sunshine", "/ui/reports",
                  "/ui/assessment"):
         assert aid.get(url + path, timeout=15).status_code == 403, path
