@@ -190,13 +190,13 @@ def _fields(schema, values, errors, lang, id_prefix, labels, base):
     return out
 
 
-def _id(id_prefix, path):
+def field_id(id_prefix, path):
     return id_prefix + re.sub(r"[^0-9A-Za-z_-]", "-", path)
 
 
 def _field(prop, key, path, required, values, errors, lang, id_prefix, labels):
     widget = widget_of(prop)
-    f = {"key": key, "name": path, "id": _id(id_prefix, path), "widget": widget,
+    f = {"key": key, "name": path, "id": field_id(id_prefix, path), "widget": widget,
          "label": title(prop, key, lang), "hint": _hint(prop, widget, lang),
          "required": required, "attrs": _attrs(prop, widget, required),
          "error": errors.get(path), "schema": prop}
@@ -209,7 +209,7 @@ def _field(prop, key, path, required, values, errors, lang, id_prefix, labels):
         items = prop.get("items") or {}
         ticked = set(values.getlist(path))
         f["choices"] = [{"value": str(v), "label": choice_label(items, v, lang, labels.get(path)),
-                         "on": str(v) in ticked, "id": _id(f["id"] + "-", str(v))}
+                         "on": str(v) in ticked, "id": field_id(f["id"] + "-", str(v))}
                         for v in items["enum"]]
     elif widget == "checkbox":
         f["value"] = values.get(path, "") not in ("", "0", "false")
@@ -218,7 +218,7 @@ def _field(prop, key, path, required, values, errors, lang, id_prefix, labels):
         f["error"] = errors.get(path)
     elif widget == "map":
         names = labels.get(path) or {}
-        f["entries"] = [{"key": k, "name": f"{path}.{k}", "id": _id(id_prefix, f"{path}.{k}"),
+        f["entries"] = [{"key": k, "name": f"{path}.{k}", "id": field_id(id_prefix, f"{path}.{k}"),
                          "label": names.get(k, k), "value": values.get(f"{path}.{k}", ""),
                          "error": errors.get(f"{path}.{k}")}
                         for k in prop["propertyNames"]["enum"]]

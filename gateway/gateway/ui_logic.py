@@ -97,7 +97,7 @@ def anchor(key, prefix="f-"):
     if key.startswith("materials."):
         return "m-" + key.split(".", 1)[1]
     if key.startswith("form."):
-        return ui_forms._id(prefix, key[5:])
+        return ui_forms.field_id(prefix, key[5:])
     return key if key == "green_reason" else "main"
 
 
