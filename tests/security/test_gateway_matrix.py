@@ -24,6 +24,10 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 OWNER = "2026000001"
 
 
+LIFECYCLE = ("/api/cases/<case_id>/<any(accept, return, approve, complete, reject, resubmit, "
+             "withdraw, expedite):action>")
+
+
 def row(method, rule, path, allowed, department="logistics", body=None, headers=None,
         files=None):
     return dict(method=method, rule=rule, path=path, allowed=allowed, department=department,
@@ -47,11 +51,13 @@ def rows(c):
         row("GET", "/api/openapi.json", "/api/openapi.json", EVERYONE),
         row("POST", "/api/cases", "/api/cases", STUDENTS, body=submit),
         row("GET", "/api/cases/<case_id>", f"/api/cases/{case}", READERS),
-        row("POST", "/api/cases/<case_id>/<any(accept, return, approve, complete, reject)"
-                    ":action>", f"/api/cases/{case}/accept", DEPT_STAFF, body={}),
-        row("POST", "/api/cases/<case_id>/<any(resubmit, withdraw):action>",
-            f"/api/cases/{spare}/withdraw", {"owner"}, body={}),
+        row("POST", LIFECYCLE, f"/api/cases/{case}/accept", DEPT_STAFF, body={}),
+        row("POST", LIFECYCLE, f"/api/cases/{spare}/withdraw", {"owner"}, body={}),
+        # any of a case's next_actions: the department refuses a step not open to the user
+        row("POST", "/api/cases/<case_id>/actions/<action>", f"/api/cases/{case}/actions/approve",
+            DEPT_STAFF, body={}),
         row("GET", "/api/me/cases", "/api/me/cases", LOGGED_IN - {"desk"}),
+        row("GET", "/api/me/notifications", "/api/me/notifications", STUDENTS),
         row("POST", "/api/cases/<case_id>/materials/<code>",
             f"/api/cases/{case}/materials/photo", {"owner"}, files=True),
         row("GET", "/api/cases/<case_id>/materials", f"/api/cases/{case}/materials", READERS),
