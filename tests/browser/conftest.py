@@ -32,7 +32,7 @@ def hall(tmp_path_factory):
     clock = tmp_path_factory.mktemp("ui-clock") / "now"
     clock.write_text(NOW.isoformat())
     with platforms() as start:
-        yield start(SERVICES, gateway=True, clock_file=str(clock), tag="browser",
+        yield start(SERVICES, gateway=True, clock_file=str(clock),
                     extra_env={"SEED_DEMO": "1"})
 
 
