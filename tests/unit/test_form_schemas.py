@@ -55,9 +55,18 @@ def test_the_published_schema_is_valid_and_takes_its_example(svc, code):
     assert department_ok(svc, code, example), forms.load(svc.FORMS[code], example)[1]
 
 
+def properties(schema, prefix=""):
+    """(dotted name, property) of every field, nested objects and lists of them included."""
+    for name, prop in schema.get("properties", {}).items():
+        yield prefix + name, prop
+        inner = prop.get("items", prop)
+        if inner.get("properties"):
+            yield from properties(inner, f"{prefix}{name}[].")
+
+
 @pytest.mark.parametrize("svc, code", CASES, ids=IDS)
 def test_every_field_and_choice_is_named_in_both_languages(svc, code):
-    for name, prop in schema_of(svc, code)["properties"].items():
+    for name, prop in properties(schema_of(svc, code)):
         assert prop.get("title") and prop.get("x-title-en"), f"{code}.{name} has no label"
         if "enum" in prop:
             labels = prop["x-enum-labels"]
