@@ -9,7 +9,7 @@ from flask import Blueprint, Response, g, jsonify, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from osac_shared.auth import COMMITTEE, DIRECTOR, STAFF, STUDENT
-from osac_shared import lifecycle
+from osac_shared import forms, lifecycle, steps
 from osac_shared.catalogue import service_of
 from osac_shared.clock import system_now
 from osac_shared.errors import DomainError, forbidden, not_found, validation_failed
@@ -17,6 +17,7 @@ from osac_shared.registry import DEPARTMENTS
 
 from . import accounts, compose, schemas, security, ui_logic
 from .app import COOKIE, call_context, current_user, db, require_roles, state
+from .clients import ServiceFailed
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -177,9 +178,33 @@ def case_action(case_id, action):
         raise validation_failed({"body": "须为 JSON 对象（见 next_actions[].input_schema）/ must "
                                          "be a JSON object (see next_actions[].input_schema)"})
     security.check_case_reach(current_user(), department, write=True)
-    case = state().clients.call(department, "perform", case_id, action, data, write=True,
-                                **call_context())
+    try:
+        case = state().clients.call(department, "perform", case_id, action, data,
+                                    write=True, **call_context())
+    except ServiceFailed as exc:
+        if exc.detail != "MethodNotFound" or action not in steps.LIFECYCLE_NAMES:
+            raise
+        case = _legacy_step(department, case_id, action, data)
     return compose.with_hrefs(case)
+
+
+def _legacy_step(department, case_id, action, data):
+    """A department still on a version without ``perform`` (during its rolling update):
+    the lifecycle step through the older ``act`` / ``expedite`` RPCs, its input loaded by the
+    same shared body schema first."""
+    body, problems = forms.load(steps.LIFECYCLE_BODIES[action], data, prefix="")
+    if problems:
+        raise validation_failed(problems)
+    clients, ctx = state().clients, call_context()
+    if action == "expedite":
+        return clients.call(department, "expedite", case_id, body["reason"], write=True, **ctx)
+    kwargs = {"reason": body.get("reason", "")}
+    if action == "return":
+        kwargs["notice"] = {"missing": body["missing"], "correct": body["correct"],
+                            "deadline": body.get("deadline")}
+    if action == "resubmit":
+        kwargs["materials"] = body["materials"]
+    return clients.call(department, "act", case_id, action, write=True, **kwargs, **ctx)
 
 
 @bp.get("/me/cases")

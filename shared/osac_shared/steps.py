@@ -126,6 +126,9 @@ LIFECYCLE = {
     "withdraw": Step("withdraw", "撤回申请", "Withdraw the application", NoteBody,
                      tone="danger"),
 }
+LIFECYCLE_NAMES = frozenset(LIFECYCLE) | {"expedite"}
+LIFECYCLE_BODIES = {**{name: step.body for name, step in LIFECYCLE.items()},
+                    "expedite": ReasonBody}
 ANSWER = Step("complete", "答复并办结", "Answer and complete", AnswerBody, tone="primary")
 EXPEDITE = Step("expedite", "开启绿色通道（加急）", "Green channel (urgent)", ReasonBody,
                 run="expedite")
