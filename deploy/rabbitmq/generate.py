@@ -7,10 +7,15 @@ One RabbitMQ user per service (named as the service) and one for the gateway, ea
 exactly what nameko does for it (see README.md): its own ``rpc-<name>`` queue, its own
 ``<name>.events`` exchange, the ``nameko-rpc`` exchange, its reply queues, and the queues of
 the event handlers it declares (``evt-<source>-<type>--<name>.<method>``). Topic permissions
-on ``nameko-rpc`` limit which services it may call (its ``RpcProxy`` targets, found in the
-class) and which requests it may bind a queue to (only its own); on a source's events exchange
-it may bind only the event types it handles. The handlers and proxies are read from the
-service classes, so the file follows the code: tests/security fails while it is stale.
+on ``nameko-rpc`` limit which calls it may make -- exactly the ``<service>.<method>`` its
+dependencies declare (``osac_shared.calls.declared_calls``: a ``DeclaredRpcProxy``'s methods,
+the hall's ``Departments(calls=...)``, sunshine's ``DepartmentRpc(calls=...)``; a plain
+nameko ``RpcProxy`` would allow every method of its target), plus its own ``<name>.health``
+(its container's health probe) -- and which requests it may bind a queue to (only its own); on
+a source's events exchange it may bind only the event types it handles. The handlers and calls
+are read from the service classes, so the file follows the code: tests/security fails while
+it is stale, and tests/security/test_bus_calls.py checks the declarations against the calls
+the source makes.
 
 Passwords are not in the file (empty hashes): apply.sh sets them from the environment.
 """
@@ -22,8 +27,8 @@ import re
 import sys
 
 from nameko.events import EventHandler
-from nameko.rpc import RpcProxy
 
+from osac_shared.calls import ANY_METHOD, declared_calls
 from osac_shared.registry import SERVICES
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -41,25 +46,41 @@ def service_class(name):
 
 
 def wiring(cls):
-    """-> (event handlers [(source, type, method)], rpc targets {name} or None for any)."""
-    handlers, targets = [], set()
+    """-> (event handlers [(source, type, method)], calls {service: {method}} or None for any
+    service; ANY_METHOD among a service's methods for any of its methods)."""
+    handlers = []
     for attr, member in inspect.getmembers(cls):
         for entrypoint in getattr(member, "nameko_entrypoints", ()):
             if isinstance(entrypoint, EventHandler):
                 handlers.append((entrypoint.source_service, entrypoint.event_type, attr))
-        if isinstance(member, RpcProxy):
-            if member.target_service is None:
-                targets = None
-            elif targets is not None:
-                targets.add(member.target_service)
-    return sorted(set(handlers)), (sorted(targets) if targets is not None else None)
+    return sorted(set(handlers)), declared_calls(cls)
 
 
 def one_of(names):
     return "^(" + "|".join(names) + ")$"
 
 
-def service_user(name, handlers, targets):
+def group(names):
+    return names[0] if len(names) == 1 else "(" + "|".join(names) + ")"
+
+
+def call_patterns(name, calls):
+    """Routing keys for ``calls`` and the service's own health probe: services with the same
+    methods share one alternative, ``(a|b)`` dot ``(m|n)``; sorted, so the file is stable."""
+    if calls is None:
+        return [ANY_CALL]
+    calls = {service: set(methods) for service, methods in calls.items()}
+    calls.setdefault(name, set()).add("health")
+    by_methods = {}
+    for service, methods in calls.items():
+        key = (r"[a-z0-9_]+",) if ANY_METHOD in methods else tuple(sorted(map(re.escape,
+                                                                               methods)))
+        by_methods.setdefault(key, []).append(re.escape(service))
+    return sorted(rf"{group(sorted(services))}\.{group(list(methods))}"
+                  for methods, services in by_methods.items())
+
+
+def service_user(name, handlers, calls):
     esc = re.escape
     replies = rf"rpc\.reply-({esc(name)}|{STANDALONE})-{UUID}"
     queues = [esc(f"evt-{src}-{typ}--{name}.{method}") for src, typ, method in handlers]
@@ -69,9 +90,7 @@ def service_user(name, handlers, targets):
     perms = {"configure": one_of(own + source_exchanges), "write": one_of(own),
              "read": one_of([esc(f"rpc-{name}"), esc(RPC_EXCHANGE), replies] + queues
                             + source_exchanges)}
-    calls = [ANY_CALL] if targets is None else \
-        [rf"{esc(t)}\.[a-z0-9_]+" for t in targets] + [rf"{esc(name)}\.health"]
-    topics = [{"exchange": RPC_EXCHANGE, "write": one_of([UUID] + calls),
+    topics = [{"exchange": RPC_EXCHANGE, "write": one_of([UUID] + call_patterns(name, calls)),
                "read": one_of([rf"{esc(name)}\.\*", UUID])}]
     for src in sources:
         types = sorted({esc(typ) for s, typ, _ in handlers if s == src})
@@ -92,8 +111,8 @@ def definitions(vhost=VHOST):
     users, permissions, topic_permissions = [], [], []
     exchanges = [{"name": RPC_EXCHANGE, "type": "topic"}]
     for name in SERVICES:
-        handlers, targets = wiring(service_class(name))
-        perms, topics = service_user(name, handlers, targets)
+        handlers, calls = wiring(service_class(name))
+        perms, topics = service_user(name, handlers, calls)
         users.append(name)
         permissions.append({"user": name, **perms})
         topic_permissions += [{"user": name, **t} for t in topics]

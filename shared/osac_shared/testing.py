@@ -5,10 +5,18 @@ RabbitMQ, in a vhost of its own, with a fresh PostgreSQL database per service.
         with p.rpc(actor={"id": "s1", "role": "student"}) as rpc:
             rpc.logistics.submit_case(...)
 
+Every process of a platform is on the bus as its own RabbitMQ user, as under ``make run`` and
+compose: deploy/rabbitmq/definitions.json is loaded into the platform's vhost (``BusUsers``:
+user names prefixed with the vhost's name, random passwords). The harness's own connections
+(``Platform.rpc``, ``wait_healthy``, ``amqp_uri``) are the broker's admin user (guest).
+
 Environment: ``OSAC_TEST_AMQP`` (default amqp://guest:guest@127.0.0.1:5672) and
 ``OSAC_TEST_PG`` (default postgresql://postgres@127.0.0.1:5432).
 """
+import importlib.util
+import json
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -18,6 +26,7 @@ import urllib.parse
 import uuid
 from contextlib import contextmanager
 
+import amqp
 import requests
 from nameko.standalone.rpc import ClusterRpcProxy
 from sqlalchemy import create_engine, text
@@ -29,6 +38,7 @@ AMQP_BASE = os.environ.get("OSAC_TEST_AMQP", "amqp://guest:guest@127.0.0.1:5672"
 PG_BASE = os.environ.get("OSAC_TEST_PG", "postgresql://postgres@127.0.0.1:5432")
 MGMT = os.environ.get("OSAC_TEST_RABBIT_MGMT", "")
 ARTIFACTS = os.path.join(REPO, "test-artifacts")
+RABBITMQ_DEPLOY = os.path.join(REPO, "deploy", "rabbitmq")
 
 
 def free_port():
@@ -52,6 +62,82 @@ def delete_vhost(vhost):
         rabbitmqctl("delete_vhost", vhost)
     except Exception:
         pass
+
+
+def rabbitmq_defs_tool():
+    """deploy/rabbitmq/defs.py (what apply.sh runs), loaded from its file."""
+    spec = importlib.util.spec_from_file_location("osac_rabbitmq_defs",
+                                                  os.path.join(RABBITMQ_DEPLOY, "defs.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+class BusUsers:
+    """The users of deploy/rabbitmq/definitions.json on one vhost, as apply.sh loads them:
+    defs.py's ``retarget`` (names prefixed with ``prefix``, a random password each, stored as
+    RabbitMQ's salted hash) through ``rabbitmqctl import_definitions`` on standard input. The
+    same import creates the vhost and gives the harness's admin user (``AMQP_BASE``'s, guest)
+    every permission on it. ``delete()`` removes the users (deleting a vhost does not)."""
+
+    def __init__(self, vhost, prefix, definitions=None):
+        self.vhost, self.prefix = vhost, prefix
+        self.definitions = definitions or os.path.join(RABBITMQ_DEPLOY, "definitions.json")
+        with open(self.definitions) as f:
+            self.defs = json.load(f)
+        self.passwords = {u["name"]: secrets.token_urlsafe(18) for u in self.defs["users"]}
+        self.loaded = False
+
+    def user(self, name):
+        """The broker's name for process ``name``'s user."""
+        if name not in self.passwords:
+            raise KeyError(f"{name} has no user in {self.definitions}")
+        return self.prefix + name
+
+    def load(self):
+        ready = rabbitmq_defs_tool().retarget(self.defs, self.vhost, self.prefix, self.passwords)
+        admin = urllib.parse.unquote(urllib.parse.urlsplit(AMQP_BASE).username or "guest")
+        ready["permissions"].append({"user": admin, "vhost": self.vhost, "configure": ".*",
+                                     "write": ".*", "read": ".*"})
+        self.loaded = True          # from here on delete() has something to do
+        subprocess.run(["rabbitmqctl", "-q", "import_definitions"], input=json.dumps(ready),
+                       text=True, check=True, capture_output=True, timeout=60)
+
+    def delete(self):
+        if not self.loaded:
+            return
+        names = [self.prefix + name for name in self.passwords]
+        # one CLI call for all (each rabbitmqctl call starts an Erlang VM: ~0.3 s of CPU)
+        users = ",".join("<<%s>>" % json.dumps(n) for n in names)
+        expr = (f"[catch rabbit_auth_backend_internal:delete_user(U, <<\"osac-test\">>) "
+                f"|| U <- [{users}]], ok.")
+        try:
+            rabbitmqctl("eval", expr)
+        except Exception:          # no eval there: the documented command, one per user
+            deleting = [subprocess.Popen(["rabbitmqctl", "-q", "delete_user", n],
+                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                        for n in names]
+            for proc in deleting:
+                proc.wait(120)
+        self.loaded = False
+
+    def uri(self, name):
+        """An AMQP URI to the platform's vhost as process ``name``'s user."""
+        base = urllib.parse.urlsplit(AMQP_BASE)
+        quote = lambda text: urllib.parse.quote(text, safe="")     # noqa: E731
+        host = f"[{base.hostname}]" if ":" in base.hostname else base.hostname
+        return (f"{base.scheme}://{quote(self.user(name))}:{quote(self.passwords[name])}@"
+                f"{host}:{base.port or 5672}/{quote(self.vhost)}")
+
+    def connect(self, name):
+        """An open ``amqp.Connection`` as process ``name``'s user (publish confirms on, so a
+        refused publish raises ``AccessRefused``)."""
+        base = urllib.parse.urlsplit(AMQP_BASE)
+        conn = amqp.Connection(f"{base.hostname}:{base.port or 5672}", userid=self.user(name),
+                               password=self.passwords[name], virtual_host=self.vhost,
+                               confirm_publish=True, connect_timeout=5)
+        conn.connect()
+        return conn
 
 
 def fresh_database(name):
@@ -151,7 +237,8 @@ class Platform:
         self.services = list(services)
         self.tag = tag or uuid.uuid4().hex[:8]
         self.vhost = f"osac-test-{self.tag}"
-        self.amqp_uri = f"{AMQP_BASE}/{urllib.parse.quote(self.vhost, safe='')}"
+        self.amqp_uri = f"{AMQP_BASE}/{urllib.parse.quote(self.vhost, safe='')}"   # admin's
+        self.bus = BusUsers(self.vhost, prefix=f"{self.vhost}-")
         self.clock_file = clock_file
         self.extra_env = dict(extra_env or {})
         self.want_gateway = gateway
@@ -162,9 +249,12 @@ class Platform:
         self.log_dir = os.path.join(ARTIFACTS, "logs", self.tag)
 
     # -- environment -------------------------------------------------------------------
-    def env(self):
+    def env(self, user=None):
+        """The environment of a platform process; ``user`` (a service's name or "gateway")
+        puts it on the bus as that process's own user, else as the harness's admin."""
         env = dict(os.environ)
-        env.update(AMQP_URI=self.amqp_uri, PYTHONUNBUFFERED="1", OUTBOX_INTERVAL="0.2")
+        env.update(AMQP_URI=self.bus.uri(user) if user else self.amqp_uri,
+                   PYTHONUNBUFFERED="1", OUTBOX_INTERVAL="0.2")
         # a test platform keeps few idle database connections per process (see db.make_engine)
         env.setdefault("DB_POOL_SIZE", "2")
         if self.clock_file:
@@ -185,19 +275,25 @@ class Platform:
         self.stop()
 
     def start(self):
-        create_vhost(self.vhost)
-        for name in self.services + (["gateway"] if self.want_gateway else []):
-            self.db_urls[name] = fresh_database(f"osac_{self.tag}_{name}")
-        for name in self.services:
-            self.start_service(name, wait=False)
-        for name in self.services:
-            self.wait_healthy(name)
-        if self.want_gateway:
-            self.start_gateway()
+        """Start everything; when something does not come up, stop what did and raise."""
+        try:
+            self.bus.load()                     # the vhost and every process's own user
+            for name in self.services + (["gateway"] if self.want_gateway else []):
+                self.db_urls[name] = fresh_database(f"osac_{self.tag}_{name}")
+            for name in self.services:
+                self.start_service(name, wait=False)
+            for name in self.services:
+                self.wait_healthy(name)
+            if self.want_gateway:
+                self.start_gateway()
+        except BaseException:
+            self.stop()
+            raise
 
     def stop(self):
         for proc in self.processes.values():
             proc.stop()
+        self.bus.delete()
         delete_vhost(self.vhost)
         if os.environ.get("OSAC_KEEP_TEST_DBS") != "1":
             for name in self.db_urls:
@@ -210,7 +306,7 @@ class Platform:
         module, config = SERVICES[name]
         argv = [sys.executable, "-m", "osac_shared.runner", "--config",
                 os.path.join(REPO, config), module]
-        return Process(name, argv, self.env(), os.path.join(self.log_dir, f"{name}.log"))
+        return Process(name, argv, self.env(name), os.path.join(self.log_dir, f"{name}.log"))
 
     def start_service(self, name, wait=True):
         proc = self.service_process(name)
@@ -244,7 +340,7 @@ class Platform:
 
     def start_gateway(self, timeout=60):
         port = free_port()
-        env = self.env()
+        env = self.env("gateway")
         env.update(GATEWAY_DB_URL=self.db_urls["gateway"], SEED_DEMO="1",
                    SECRET_KEY="test-secret", RPC_TIMEOUT=env.get("RPC_TIMEOUT", "8"))
         argv = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}",

@@ -1,28 +1,30 @@
 """The bus: per-service RabbitMQ users from deploy/rabbitmq/definitions.json, on the real broker.
 
-The definitions are loaded into a vhost of the test's own, user names prefixed with the test's
-tag and random passwords (deploy/rabbitmq/defs.py, as apply.sh does); the users are deleted
-afterwards. Real services run under their own users and must work; the same users must be
-refused (ACCESS_REFUSED) outside their own part of the bus.
+Every test platform runs its processes under those users (osac_shared.testing.BusUsers loads
+the definitions into the platform's vhost as apply.sh does: user names prefixed with the
+platform's tag, random passwords; deleted when it stops). Here, on the security platform
+(every service and the gateway): the calls each service makes work under its user -- the hall
+asks a department for a rated case and the SLA service for its report, sunshine asks a
+department for a case a complaint cites -- and the same users are refused (ACCESS_REFUSED)
+outside their own part of the bus: another service's exchange or queue, a method they never
+call. tests/security/test_bus_calls.py checks that the permissions are the calls the code makes.
 """
 import importlib.util
-import json
 import os
-import secrets
 import subprocess
 import sys
-import time
-import urllib.parse
 import uuid
 
 import amqp
 import pytest
 from amqp.exceptions import AccessRefused
+
 from nameko.standalone.rpc import ClusterRpcProxy
 
-from osac_shared.testing import AMQP_BASE, REPO, Platform, fresh_database
+from osac_shared.testing import ACTORS, REPO, rabbitmqctl
 
 HERE = os.path.join(REPO, "deploy", "rabbitmq")
+REPAIR = {"building": "A3", "room": "302", "facility": "water", "description": "水龙头漏水"}
 
 
 def _load(name):
@@ -52,37 +54,21 @@ def test_password_hash_is_rabbitmqs_salted_sha256(password, salt, expected):
 
 
 @pytest.fixture(scope="module")
-def bus():
-    """A platform vhost (no services yet) with the definitions' users loaded into it."""
-    plat = Platform([], tag="bus" + uuid.uuid4().hex[:6])
-    plat.start()
-    with open(os.path.join(HERE, "definitions.json")) as f:
-        defs = json.load(f)
-    prefix = f"t{plat.tag}-"
-    passwords = {u["name"]: secrets.token_urlsafe(16) for u in defs["users"]}
-    ready = defs_tool.retarget(defs, plat.vhost, prefix, passwords)
-    subprocess.run(["rabbitmqctl", "-q", "import_definitions"], input=json.dumps(ready),
-                   text=True, check=True, capture_output=True, timeout=60)
-    host = urllib.parse.urlsplit(AMQP_BASE)
+def bus(sec):
+    """The security platform's own users (every service, the SLA and hall services and the
+    gateway run under them, as every Platform's processes do)."""
+    return sec.plat.bus
 
-    def uri(user):
-        return (f"amqp://{prefix}{user}:{passwords[user]}@{host.hostname}:{host.port or 5672}/"
-                + urllib.parse.quote(plat.vhost, safe=""))
 
-    def connect(user):
-        conn = amqp.Connection(f"{host.hostname}:{host.port or 5672}", userid=prefix + user,
-                               password=passwords[user], virtual_host=plat.vhost,
-                               confirm_publish=True, connect_timeout=5)
-        conn.connect()
-        return conn
-
-    yield plat, uri, connect
-    plat.stop()
-    deleting = [subprocess.Popen(["rabbitmqctl", "-q", "delete_user", prefix + user],
-                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-                for user in passwords]                  # all at once: each CLI call is slow
-    for proc in deleting:
-        proc.wait(120)
+def test_every_process_is_on_the_bus_as_its_own_user(sec):
+    """Each service and the gateway is connected to the platform's vhost as its own user."""
+    plat = sec.plat
+    rows = rabbitmqctl("list_connections", "user", "vhost").stdout.splitlines()
+    users = {line.split("\t")[0] for line in rows if line.endswith("\t" + plat.vhost)}
+    processes = [*plat.services, "gateway"]
+    assert {plat.bus.user(name) for name in processes} <= users
+    assert all(plat.bus.user(name) in plat.processes[name].env["AMQP_URI"]
+               for name in processes)
 
 
 def publish(conn, exchange, routing_key):
@@ -98,80 +84,109 @@ def refused(conn, action):
 
 
 def test_a_service_publishes_to_its_own_exchange_only(bus):
-    _, _, connect = bus
-    with connect("finance") as conn:
-        publish(conn, "finance.events", "case.submitted")          # its own: confirmed
+    # a routing key nobody binds: the shared platform's consumers never see these messages
+    with bus.connect("finance") as conn:
+        publish(conn, "finance.events", "bus-test.unrouted")        # its own: confirmed
         assert refused(conn, lambda c: publish(c, "aid.events", "aid.awarded"))
-    with connect("finance") as conn:
+    with bus.connect("finance") as conn:
         assert refused(conn, lambda c: publish(c, "logistics.events", "case.submitted"))
-    with connect("logistics") as conn:
+    with bus.connect("logistics") as conn:
         assert refused(conn, lambda c: publish(c, "finance.events", "case.completed"))
 
 
-def test_a_service_may_call_only_the_services_it_uses(bus):
-    """Topic permissions on nameko-rpc: logistics calls nobody (only replies and its own health
-    check); student_affairs may call security but not finance."""
-    _, _, connect = bus
-    with connect("logistics") as conn:
-        assert refused(conn, lambda c: publish(c, "nameko-rpc", "finance.charge"))
-    with connect("logistics") as conn:
-        publish(conn, "nameko-rpc", str(uuid.uuid4()))            # an RPC reply
-        publish(conn, "nameko-rpc", "logistics.health")           # its own health probe
-    with connect("student_affairs") as conn:
-        publish(conn, "nameko-rpc", "security.activity_approval_status")
-        assert refused(conn, lambda c: publish(c, "nameko-rpc", "finance.pay"))
+@pytest.mark.parametrize("user, routing_key", [
+    ("logistics", "finance.charge"),               # logistics calls nobody
+    ("student_affairs", "finance.pay"),            # it calls security only, and only
+    ("student_affairs", "security.get_case"),      # activity_approval_status
+    ("hall", "logistics.list_cases"),              # the hall reads a rated case only
+    ("hall", "sla.at_risk"),                       # and the SLA report
+    ("hall", "finance.pay"),
+    ("sunshine", "sla.report"),                    # sunshine reads a cited case only
+    ("sunshine", "logistics.act"),
+    ("sla", "hall.rate_case"),                     # the SLA service calls nobody
+])
+def test_a_call_the_service_never_makes_is_refused(bus, user, routing_key):
+    """Topic permissions on nameko-rpc: its calls (and replies, and its own health) only."""
+    with bus.connect(user) as conn:
+        assert refused(conn, lambda c: publish(c, "nameko-rpc", routing_key))
+
+
+def test_the_calls_a_service_makes_are_let_through(sec, bus):
+    """The same users, making their real calls as nameko does (a standalone proxy's reply
+    queue is one they may use: their container's health probe uses it too)."""
+    with sec.plat.rpc(ACTORS["student"]) as rpc:
+        case = rpc.logistics.submit_case("logistics.dorm-repair", [], REPAIR)
+    with ClusterRpcProxy({"AMQP_URI": bus.uri("hall")}, timeout=30,
+                         context_data={"actor": ACTORS["director"]}) as rpc:
+        assert rpc.logistics.get_case(case["id"])["id"] == case["id"]
+        report = rpc.sla.report("2026-12-01T00:00:00+08:00", "2027-01-01T00:00:00+08:00")
+        assert report["from"].startswith("2026-12-01")
+        assert rpc.hall.health()["status"] == "ok"
+    with ClusterRpcProxy({"AMQP_URI": bus.uri("sunshine")}, timeout=30,
+                         context_data={"actor": ACTORS["student"]}) as rpc:
+        assert rpc.logistics.get_case(case["id"])["id"] == case["id"]
+    with ClusterRpcProxy({"AMQP_URI": bus.uri("logistics")}, timeout=30) as rpc:
+        assert rpc.logistics.health()["status"] == "ok"
+        with pytest.raises(AccessRefused):
+            rpc.finance.health()
 
 
 def test_a_service_cannot_listen_in_on_others(bus):
     """It cannot make a queue outside its names, nor bind its own to another's requests."""
-    _, _, connect = bus
-    with connect("logistics") as conn:
+    with bus.connect("logistics") as conn:
         assert refused(conn, lambda c: c.channel().queue_declare("rpc-finance", durable=True))
-    with connect("logistics") as conn:
+    with bus.connect("logistics") as conn:
         def sniff(c):
             ch = c.channel()
             q = f"rpc.reply-logistics-{uuid.uuid4()}"
-            ch.queue_declare(q, auto_delete=True)
+            ch.queue_declare(q, exclusive=True)
             ch.queue_bind(q, "nameko-rpc", "finance.*")
         assert refused(conn, sniff)
-    queue = "evt-aid-aid.awarded--finance.on_aid_awarded"     # finance's own queue, but
-    with connect("finance") as conn:            # it handles aid.awarded only, not aid's cases
+    with bus.connect("finance") as conn:     # it handles aid.awarded only, not aid's cases
         def sniff_events(c):
             ch = c.channel()
-            ch.queue_declare(queue, durable=True, auto_delete=False)   # as nameko does
-            ch.queue_bind(queue, "aid.events", "case.*")
+            q = f"rpc.reply-finance-{uuid.uuid4()}"
+            ch.queue_declare(q, exclusive=True)
+            ch.queue_bind(q, "aid.events", "case.*")
         assert refused(conn, sniff_events)
-    with connect("finance") as conn:
-        conn.channel().queue_delete(queue)
 
 
-def start_as_own_user(plat, uri, name):
-    plat.db_urls[name] = fresh_database(f"osac_{plat.tag}_{name}")
-    proc = plat.service_process(name)
-    proc.env = dict(proc.env, AMQP_URI=uri(name))
-    proc.start()
-    plat.processes[name] = proc
-    plat.wait_healthy(name)
+def test_the_hall_rates_ranks_and_reports_under_its_own_user(sec, sessions):
+    """Through the gateway, as users do: a student rates a completed case (the hall asks its
+    department for it), the director reads the Sunshine ranking and the month's report (the
+    hall asks the SLA service for the on-time rates), each under the hall's own user."""
+    student, b = sessions("2026000001"), sessions("logistics_b")
+    r = student.post(sec.url + "/api/cases", timeout=30, json={
+        "item_code": "logistics.dorm-repair", "form": REPAIR})
+    assert r.status_code == 201, r.text
+    case_id = r.json()["id"]
+    for action in ("accept", "approve", "complete"):
+        r = b.post(f"{sec.url}/api/cases/{case_id}/{action}", json={"reason": "已修好"},
+                   timeout=30)
+        assert r.status_code == 200, r.text
+    r = student.post(sec.url + "/api/hall/rate", timeout=30,
+                     json={"case_id": case_id, "satisfied": True, "comment": "很快"})
+    assert r.status_code == 201, r.text
+    assert r.json()["person_id"] == "logistics_b"
+    director = sessions("director")
+    r = director.get(sec.url + "/api/hall/sunshine", timeout=30)
+    assert r.status_code == 200, r.text
+    assert r.json()["sla"] == "ok" and len(r.json()["ranking"]) == 13
+    r = director.get(sec.url + "/api/hall/report?period=2026-12", timeout=30)
+    assert r.status_code == 200, r.text
+    assert r.json()["sla"] == "ok"
 
 
-def test_services_run_under_their_own_users(bus):
-    """finance (event handlers on three departments, an outbox) and sunshine (calls any
-    department) start and serve under their own users; the gateway's user calls them."""
-    plat, uri, _ = bus
-    for name in ("finance", "sunshine"):
-        start_as_own_user(plat, uri, name)
-    student = {"id": "2026000001", "role": "student", "name": "张三"}
-    with ClusterRpcProxy({"AMQP_URI": uri("gateway")}, timeout=30,
-                         context_data={"actor": student}) as rpc:
-        assert rpc.finance.health()["status"] == "ok"
-        assert rpc.sunshine.health()["status"] == "ok"
-        assert rpc.finance.arrears("2026000001")["arrears_cents"] == 0
-        case = rpc.finance.submit_case("finance.fee-consultation", [],
-                                       {"topic": "tuition", "question": "学费标准是多少？"})
-        assert case["status"] == "submitted"
-        # the case event left through the outbox, on finance's own exchange
-        for _ in range(100):
-            if rpc.finance.health()["outbox_backlog"] == 0:
-                break
-            time.sleep(0.2)
-        assert rpc.finance.health()["outbox_backlog"] == 0
+def test_sunshine_checks_a_cited_case_under_its_own_user(sec, sessions):
+    """A complaint citing the student's own case: sunshine reads it from its department."""
+    student = sessions("2026000001")
+    r = student.post(sec.url + "/api/cases", timeout=30, json={
+        "item_code": "logistics.dorm-repair", "form": REPAIR})
+    assert r.status_code == 201, r.text
+    cited = r.json()["id"]
+    r = student.post(sec.url + "/api/cases", timeout=30, json={
+        "item_code": "sunshine.complaint-suggestion", "form": {
+            "category": "complaint", "department": "logistics", "related_case_id": cited,
+            "text": "报修以后一直没有人联系我"}})
+    assert r.status_code == 201, r.text
+    assert r.json()["result"]["related_case"]["id"] == cited

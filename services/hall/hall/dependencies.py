@@ -1,8 +1,11 @@
 """The hall's own Nameko extensions.
 
 ``Settings``: the Sunshine weights, the working calendar and the call time-out, read once.
-``Departments``: an RpcProxy to *any* service, named at call time (the hall asks the
-department that owns a case, ``service_of(case_id)``). The caller's context data (the actor,
+``Departments(calls={service: [method, ...]})``: an RpcProxy to the services named at call
+time (the hall asks the department that owns a case, ``service_of(case_id)``), for the
+methods it declares only (``osac_shared.calls``: another raises ``UndeclaredCall`` before
+anything is sent; the hall's RabbitMQ user may publish exactly those, deploy/rabbitmq/
+generate.py reads them from here). The caller's context data (the actor,
 the correlation id) travels with the call, as with nameko's ``RpcProxy``. A service that is not
 running, or does not answer within ``DEPARTMENT_TIMEOUT`` seconds, raises ``Unavailable``; the
 request carries the same time-to-live, so a department that comes back later never executes a
@@ -13,6 +16,7 @@ from nameko.exceptions import UnknownService
 from nameko.extensions import DependencyProvider
 from nameko.rpc import ReplyListener, ServiceProxy
 
+from osac_shared import calls as declared
 from osac_shared.calendar import calendar_from_config
 from osac_shared.errors import DomainError
 from osac_shared.registry import DEPARTMENT_EN, DEPARTMENT_ZH
@@ -46,10 +50,12 @@ class Settings(DependencyProvider):
 
 
 class _Caller:
-    def __init__(self, worker_ctx, reply_listener, timeout):
+    def __init__(self, worker_ctx, reply_listener, timeout, calls):
         self.worker_ctx, self.reply_listener, self.timeout = worker_ctx, reply_listener, timeout
+        self.calls = calls
 
     def call(self, service, method, *args, **kwargs):
+        declared.check(self.calls, service, method)
         proxy = ServiceProxy(self.worker_ctx, service, self.reply_listener,
                              expiration=self.timeout)
         try:
@@ -69,11 +75,14 @@ class _Caller:
 
 
 class Departments(DependencyProvider):
-    """``self.departments.call("logistics", "get_case", case_id)``."""
+    """``self.departments.call("logistics", "get_case", case_id)``, for the ``calls`` declared."""
     reply_listener = ReplyListener()
+
+    def __init__(self, calls):
+        self.calls = declared.normalise(calls)
 
     def setup(self):
         self.timeout = float(self.container.config.get("DEPARTMENT_TIMEOUT") or 5)
 
     def get_dependency(self, worker_ctx):
-        return _Caller(worker_ctx, self.reply_listener, self.timeout)
+        return _Caller(worker_ctx, self.reply_listener, self.timeout, self.calls)

@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from osac_shared.auth import (B_POST, COMMITTEE, DIRECTOR, DESK, STAFF, STUDENT, CurrentActor,
                               require_actor, require_role)
+from osac_shared.calls import each
 from osac_shared.catalogue import service_of
 from osac_shared.clock import Clock
 from osac_shared.contracts import read_event
@@ -60,6 +61,8 @@ class HallService:
       (on_<department>_case_event: last staff actor; case.notice_violation -> demerit) and
       sla "sla.breached" (-> demerit). Emits (outbox): hall.referral_opened,
       hall.referral_answered, hall.wage_adjusted.
+    Calls (``departments``, and only these): ``<department>.get_case`` (rate_case: the case
+      rated) and ``sla.report`` (the on-time rates in sunshine() and report()).
     """
     name = "hall"
 
@@ -69,7 +72,7 @@ class HallService:
     actor = CurrentActor()
     correlation_id = CorrelationId()
     settings = Settings()
-    departments = Departments()
+    departments = Departments(calls={"sla": ["report"], **each(DEPARTMENTS, "get_case")})
     metrics = Metrics()             # /metrics and JSON logs (osac_shared.observability)
 
     # ---- helpers -------------------------------------------------------------------------

@@ -1,11 +1,12 @@
 """Student Affairs (学生工作处), window 1 学生日常事务."""
 import eventlet
 from nameko.exceptions import RpcTimeout, UnknownService
-from nameko.rpc import RpcProxy, rpc
+from nameko.rpc import rpc
 from sqlalchemy import select
 
 from osac_shared import cases as engine
 from osac_shared.auth import require_actor
+from osac_shared.calls import DeclaredRpcProxy
 from osac_shared.cases import Case
 from osac_shared.contracts import make_event
 from osac_shared.errors import DomainError, validation_failed
@@ -49,7 +50,7 @@ class StudentAffairsService(CaseService):
              BED: BedAdjustmentForm, CONSCRIPTION: ConscriptionQuestionForm}
     EXAMPLES = examples()
 
-    security = RpcProxy("security")
+    security = DeclaredRpcProxy("security", calls=["activity_approval_status"])
 
     @rpc
     def free_beds(self, building=None, page=1, per_page=50):

@@ -8,6 +8,7 @@ from osac_shared import lifecycle
 from osac_shared.auth import A_POST, B_POST, DIRECTOR, STAFF, STUDENT, is_staff_of, \
     require_actor
 from osac_shared import forms
+from osac_shared.calls import each
 from osac_shared.errors import DomainError, forbidden, validation_failed
 from osac_shared.service import CaseService
 from osac_shared.steps import waiting
@@ -24,8 +25,8 @@ class SunshineService(CaseService):
     expedite, health, ping) plus ``add_investigation_note`` (sunshine staff),
     ``investigation_notes`` (sunshine staff; the director reads them too) and ``routed_cases``
     (staff of the department a complaint was routed to). No event handlers; emits case.*
-    events through the outbox. Calls ``<department>.get_case`` (through ``departments``) to
-    check a related case the student cites.
+    events through the outbox. Calls ``<department>.get_case`` (through ``departments``, and
+    nothing else) to check a related case the student cites.
 
     Flow (each stage a step of the case's next_actions): submit (feedback due in 3 working
     days) -> B accepts and routes it (the accept step's ``routed_to``, default the department
@@ -43,7 +44,7 @@ class SunshineService(CaseService):
     CUSTOM_ACTIONS = ("add_investigation_note",)
 
     calendar = WorkCalendar()
-    departments = DepartmentRpc()
+    departments = DepartmentRpc(calls=each(domain.DEPARTMENTS, "get_case"))
 
     # ---- hooks ---------------------------------------------------------------------------
     def clean_form(self, item, form):
