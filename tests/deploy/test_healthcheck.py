@@ -54,13 +54,14 @@ def test_the_running_process_is_healthy_and_live(plat):
 
 
 def test_the_rpc_check_asks_the_service_on_the_bus(plat):
-    result, _ = probe("logistics", "--rpc", env={"AMQP_URI": plat.amqp_uri})
+    """As the container asks: with the service's own RabbitMQ user."""
+    result, _ = probe("logistics", "--rpc", env={"AMQP_URI": plat.bus.uri("logistics")})
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.startswith("logistics: healthy")
 
 
 def test_a_service_that_is_not_running_is_unhealthy_within_the_timeout(plat):
-    result, took = probe("aid", "--rpc", "--timeout", "2", "--amqp-uri", plat.amqp_uri)
+    result, took = probe("aid", "--rpc", "--timeout", "2", "--amqp-uri", plat.bus.uri("aid"))
     assert result.returncode == 1
     assert result.stdout.startswith("aid: unhealthy")
     assert took < 25          # bounded even on a loaded machine
@@ -95,7 +96,8 @@ def test_a_process_cut_off_from_the_broker_is_unhealthy_but_live(plat):
     """RabbitMQ drops the process's connections and refuses its reconnects: its own /healthz
     says so within seconds (the process keeps running and retrying, so it is still live);
     once the broker lets it back in, it is healthy again."""
-    rabbitmqctl("clear_permissions", "-p", plat.vhost, "guest")
+    user = plat.bus.user("logistics")          # the process's own RabbitMQ user
+    rabbitmqctl("clear_permissions", "-p", plat.vhost, user)
     try:
         close_connections(plat.vhost)
         def unhealthy():
@@ -107,7 +109,8 @@ def test_a_process_cut_off_from_the_broker_is_unhealthy_but_live(plat):
         assert plat.processes["logistics"].alive()
         assert local(plat, "--live").returncode == 0     # no restart for a broker outage
     finally:
-        rabbitmqctl("set_permissions", "-p", plat.vhost, "guest", ".*", ".*", ".*")
+        rabbitmqctl("set_permissions", "-p", plat.vhost, user,
+                    *plat.bus.permissions("logistics"))
     assert eventually(lambda: local(plat).returncode == 0), local(plat).stdout
 
 
@@ -136,7 +139,7 @@ def test_a_killed_replica_is_unhealthy_while_the_other_answers_rpcs(plat):
         for args in ((), ("--live",)):
             result = local(plat, *args, port=port)
             assert result.returncode == 1 and result.stdout.startswith("logistics: unhealthy")
-        result, _ = probe("logistics", "--rpc", env={"AMQP_URI": plat.amqp_uri})
+        result, _ = probe("logistics", "--rpc", env={"AMQP_URI": plat.bus.uri("logistics")})
         assert result.returncode == 0, result.stdout     # the survivor answers for the service
         assert local(plat).returncode == 0
     finally:

@@ -21,8 +21,8 @@ import pytest
 import requests
 
 from osac_shared.registry import DEPARTMENTS, SERVICES, db_env_var
-from osac_shared.testing import (AMQP_BASE, ARTIFACTS, REPO, create_vhost, delete_vhost,
-                                 free_port, login_session, rabbitmqctl)
+from osac_shared.testing import (AMQP_BASE, ARTIFACTS, REPO, create_vhost, delete_users,
+                                 delete_vhost, free_port, login_session, rabbitmqctl)
 
 
 def load(name, path):
@@ -45,14 +45,6 @@ def connections(vhost):
         if len(fields) == 2 and fields[1] == vhost:
             found[fields[0]] = found.get(fields[0], 0) + 1
     return found
-
-
-def delete_users(names):
-    deleting = [subprocess.Popen(["rabbitmqctl", "-q", "delete_user", name],
-                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-                for name in names]                      # all at once: each CLI call is slow
-    for proc in deleting:
-        proc.wait(120)
 
 
 def missing_packages():
@@ -184,7 +176,7 @@ def test_make_run_starts_everything_prints_the_accounts_and_stops_on_ctrl_c(tmp_
                                   confirm_publish=True, connect_timeout=5)
         finance.connect()
         with finance:
-            bus_checks.publish(finance, "finance.events", "case.submitted")     # its own
+            bus_checks.publish(finance, "finance.events", "bus-test.unrouted")  # its own
             assert bus_checks.refused(
                 finance, lambda c: bus_checks.publish(c, "aid.events", "aid.awarded"))
 

@@ -64,7 +64,7 @@ def plat(tmp_path_factory):
 
 
 def start_old(plat, code):
-    env = plat.env()
+    env = plat.env("aid")                   # aid's own RabbitMQ user, as the new one has
     env["PYTHONPATH"] = os.pathsep.join([str(code / "shared"), str(code / "services/aid")])
     argv = [sys.executable, "-m", "osac_shared.runner", "--config",
             str(code / "services/aid/config.yml"), "aid.service:AidService"]
