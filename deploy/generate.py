@@ -3,14 +3,18 @@
     python deploy/generate.py            rewrite them
     python deploy/generate.py --check    exit 1 and name the files that are out of date
 
-Files: deploy/local/Procfile, docker-compose.yml, deploy/postgres/init.sql, and a Dockerfile
-per service (services/<name>/Dockerfile) and for the gateway. Adding a department to
-``osac_shared.registry.SERVICES`` and running this is all the deploy side needs; the tests in
-tests/deploy fail while a committed file differs from what this prints.
+Files: deploy/local/Procfile, docker-compose.yml, deploy/postgres/init.sql, a Dockerfile
+per service (services/<name>/Dockerfile) and for the gateway, and the Kubernetes bus users
+(deploy/k8s/overlays/platform/bus/users/<name>.yaml: each user's permissions and topic
+permissions exactly as deploy/rabbitmq/definitions.json has them, so run
+deploy/rabbitmq/generate.py first when the services' calls or handlers change). Adding a
+department to ``osac_shared.registry.SERVICES`` and running this is all the deploy side needs;
+the tests in tests/deploy fail while a committed file differs from what this prints.
 """
 import json
 import os
 import sys
+import textwrap
 
 from osac_shared.registry import DEPARTMENT_EN, DEPARTMENT_ZH, SERVICES, db_env_var
 
@@ -41,6 +45,11 @@ def bus_users():
     """The RabbitMQ users of deploy/rabbitmq/definitions.json (each service's name, gateway)."""
     with open(os.path.join(REPO, DEFINITIONS), encoding="utf-8") as f:
         return [user["name"] for user in json.load(f)["users"]]
+
+
+def definitions():
+    with open(os.path.join(REPO, DEFINITIONS), encoding="utf-8") as f:
+        return json.load(f)
 
 
 def upper(name):
@@ -320,6 +329,108 @@ def compose():
                                          metrics_dir=GATEWAY_METRICS_DIR)
 
 
+# ---- Kubernetes bus users ----------------------------------------------------------------
+K8S_BUS_USERS = "deploy/k8s/overlays/platform/bus/users"
+K8S_VHOST = "osac"
+K8S_BUS_USER = """\
+{header}
+apiVersion: v1
+kind: Secret
+metadata:
+  name: bus-{d}-credentials
+  labels:
+    app.kubernetes.io/name: {d}
+type: Opaque
+stringData:
+  username: {user}
+  password: CHANGE_ME
+---
+apiVersion: rabbitmq.com/v1beta1
+kind: User
+metadata:
+  name: bus-{d}
+  labels:
+    app.kubernetes.io/name: {d}
+spec:
+  rabbitmqClusterReference:
+    name: osac-bus
+  importCredentialsSecret:
+    name: bus-{d}-credentials
+---
+apiVersion: rabbitmq.com/v1beta1
+kind: Permission
+metadata:
+  name: bus-{d}
+  labels:
+    app.kubernetes.io/name: {d}
+spec:
+  vhost: {vhost}
+  userReference:
+    name: bus-{d}
+  rabbitmqClusterReference:
+    name: osac-bus
+  permissions:
+    configure: '{configure}'
+    write: '{write}'
+    read: '{read}'
+"""
+K8S_TOPIC_PERMISSION = """\
+---
+apiVersion: rabbitmq.com/v1beta1
+kind: TopicPermission
+metadata:
+  name: bus-{d}-{exchange_name}
+  labels:
+    app.kubernetes.io/name: {d}
+spec:
+  vhost: {vhost}
+  userReference:
+    name: bus-{d}
+  rabbitmqClusterReference:
+    name: osac-bus
+  permissions:
+    exchange: {exchange}
+    write: '{write}'
+    read: '{read}'
+"""
+
+
+def dashed(name):
+    return name.replace("_", "-")
+
+
+def k8s_bus_user(user, defs):
+    [permission] = [p for p in defs["permissions"] if p["user"] == user]
+    topics = [t for t in defs["topic_permissions"] if t["user"] == user]
+    if user == "gateway":
+        what = "it calls any service's RPCs and reads its own replies"
+    else:
+        what = (f"its own queues (rpc-{user}, its event handlers' and reply queues), "
+                f"publishing to {user}.events only, and on nameko-rpc exactly the calls it "
+                "makes")
+    header = textwrap.wrap(
+        f'{user}: its RabbitMQ user on vhost "{K8S_VHOST}", allowed exactly what '
+        "deploy/rabbitmq/definitions.json allows it (deploy/rabbitmq/README.md says what and "
+        f"why): {what}. The password is a PLACEHOLDER: IT sets it at release time (never in "
+        f"git) and hands it to the department for its AMQP_URI. {GENERATED}",
+        width=93, break_on_hyphens=False)
+    text = K8S_BUS_USER.format(header="\n".join("# " + line for line in header),
+                               user=user, d=dashed(user), vhost=K8S_VHOST,
+                               **{k: permission[k] for k in ("configure", "write", "read")})
+    for topic in topics:
+        text += K8S_TOPIC_PERMISSION.format(
+            d=dashed(user), vhost=K8S_VHOST, exchange=topic["exchange"],
+            exchange_name=dashed(topic["exchange"]).replace(".", "-"),
+            write=topic["write"], read=topic["read"])
+    return text
+
+
+def k8s_bus_users():
+    defs = definitions()
+    return {f"{K8S_BUS_USERS}/{dashed(user)}.yaml": k8s_bus_user(user, defs)
+            for user in bus_users()}
+
+
 # ---- all files ---------------------------------------------------------------------------
 def files():
     """{path relative to the repo root: text}"""
@@ -330,6 +441,7 @@ def files():
         "gateway/Dockerfile": gateway_dockerfile(),
     }
     out.update({f"{folder(name)}/Dockerfile": service_dockerfile(name) for name in SERVICES})
+    out.update(k8s_bus_users())
     return out
 
 

@@ -6,12 +6,14 @@ field. Where ``kubectl`` is installed, ``test_renderer_matches_kubectl_kustomize
 renders every kustomization exactly as kustomize does.
 Validation: every core object against the Kubernetes JSON schemas that kubernetes-validate ships
 (strict, offline: the network is cut while it runs); the operators' custom resources
-(RabbitmqCluster, Vhost/User/Permission, CloudNativePG Cluster) by the fields we rely on.
+(RabbitmqCluster, Vhost/User/Permission/TopicPermission, CloudNativePG Cluster) by the fields
+we rely on.
 Then the platform's own rules: every registry service has its overlay and probed, bounded,
 non-root Deployment; Secrets name the environment variables config.yml reads and point at the
 bus user and database IT provides; the bus has 3 nodes and quorum queues; the gateway scales.
 """
 import copy
+import json
 import re
 import shutil
 import socket
@@ -266,6 +268,9 @@ CUSTOM = {   # (apiVersion, kind): the spec fields we rely on; every other field
     ("rabbitmq.com/v1beta1", "Permission"): (
         {"vhost", "userReference", "permissions", "rabbitmqClusterReference"},
         {"vhost", "userReference", "user", "permissions", "rabbitmqClusterReference"}),
+    ("rabbitmq.com/v1beta1", "TopicPermission"): (
+        {"vhost", "userReference", "permissions", "rabbitmqClusterReference"},
+        {"vhost", "userReference", "user", "permissions", "rabbitmqClusterReference"}),
     ("postgresql.cnpg.io/v1", "Cluster"): (
         {"instances", "imageName", "storage", "bootstrap", "resources"},
         {"instances", "imageName", "storage", "walStorage", "bootstrap", "resources",
@@ -420,22 +425,22 @@ def test_bus_has_three_nodes_and_quorum_queues():
 
 # what each service's RabbitMQ user may touch (nameko's names: rpc-<svc>, <svc>.events,
 # evt-<source>-<event>--<svc>.<method>, rpc.reply-<svc|standalone_rpc_proxy>-<uuid>)
+UUID = "0b0e4c1e-8d3a-4f51-9a1c-2b7c9d3e5f60"
 ACCESS = [
     ("aid", "configure", "rpc-aid", True),
     ("aid", "configure", "rpc-finance", False),
-    ("aid", "configure", "evt-finance-payment_recorded--aid.on_payment", True),
-    ("aid", "configure", "evt-aid-award_granted--finance.on_award", False),
-    ("aid", "configure", "finance.events", True),          # declares the exchange it binds to
+    ("aid", "configure", "evt-finance-payment.recorded--aid.on_payment", False),  # no such handler
+    ("aid", "configure", "evt-finance-aid.awarded--finance.on_aid_awarded", False),
     ("aid", "write", "aid.events", True),
     ("aid", "write", "finance.events", False),             # publishes its own events only
     ("aid", "write", "nameko-rpc", True),
-    ("aid", "read", "rpc.reply-standalone_rpc_proxy-4f1c", True),   # its health probe
-    ("aid", "read", "rpc.reply-finance-4f1c", False),
+    ("aid", "read", f"rpc.reply-standalone_rpc_proxy-{UUID}", True),   # its health probe
+    ("aid", "read", f"rpc.reply-finance-{UUID}", False),
+    ("finance", "configure", "evt-aid-aid.awarded--finance.on_aid_awarded", True),
+    ("finance", "configure", "aid.events", True),          # declares the exchange it binds to
     ("student_affairs", "read", "rpc-student_affairs", True),
-    ("student_affairs", "read", "evt-security-approved--student_affairs.on_approval", True),
     ("gateway", "write", "nameko-rpc", True),
-    ("gateway", "read", "rpc.reply-standalone_rpc_proxy-4f1c", True),
-    ("gateway", "read", "rpc-aid", False),                 # it never consumes a service's calls
+    ("gateway", "read", f"rpc.reply-standalone_rpc_proxy-{UUID}", True),
     ("gateway", "configure", "aid.events", False),
 ]
 
@@ -444,6 +449,58 @@ ACCESS = [
 def test_bus_permissions(name, action, resource, allowed):
     pattern = platform_by_name("Permission")[dash(name)]["spec"]["permissions"][action]
     assert bool(re.search(pattern, resource)) is allowed
+
+
+# what each user may publish and bind on the topic exchanges (routing keys)
+TOPIC_ACCESS = [
+    ("hall", "nameko-rpc", "write", "logistics.get_case", True),     # rates a case
+    ("hall", "nameko-rpc", "write", "sla.report", True),             # the on-time rates
+    ("hall", "nameko-rpc", "write", "logistics.list_cases", False),
+    ("hall", "nameko-rpc", "read", "hall.*", True),
+    ("hall", "nameko-rpc", "read", "logistics.*", False),
+    ("sunshine", "nameko-rpc", "write", "finance.get_case", True),   # a case a complaint cites
+    ("sunshine", "nameko-rpc", "write", "sla.report", False),
+    ("student_affairs", "nameko-rpc", "write", "security.activity_approval_status", True),
+    ("student_affairs", "nameko-rpc", "write", "security.get_case", False),
+    ("logistics", "nameko-rpc", "write", "logistics.health", True),  # its container's probe
+    ("logistics", "nameko-rpc", "write", "finance.charge", False),
+    ("finance", "aid.events", "read", "aid.awarded", True),
+    ("finance", "aid.events", "read", "case.*", False),
+    ("gateway", "nameko-rpc", "write", "finance.pay", True),
+]
+
+
+def topic_permissions():
+    return {(d["metadata"]["labels"]["app.kubernetes.io/name"],
+             d["spec"]["permissions"]["exchange"]): d
+            for d in rendered(PLATFORM) if d["kind"] == "TopicPermission"}
+
+
+@pytest.mark.parametrize("name, exchange, action, key, allowed", TOPIC_ACCESS)
+def test_bus_topic_permissions(name, exchange, action, key, allowed):
+    pattern = topic_permissions()[(dash(name), exchange)]["spec"]["permissions"][action]
+    assert bool(re.search(pattern, key)) is allowed
+
+
+def test_bus_users_are_those_of_the_definitions():
+    """Each user's permissions and topic permissions are exactly definitions.json's (what the
+    tests' platforms, make run and compose load), on vhost osac."""
+    defs = json.loads((REPO / "deploy" / "rabbitmq" / "definitions.json").read_text())
+    users, permissions = platform_by_name("User"), platform_by_name("Permission")
+    secrets = {d["metadata"]["name"]: d for d in rendered(PLATFORM) if d["kind"] == "Secret"}
+    assert set(users) == {dash(u["name"]) for u in defs["users"]}
+    for row in defs["permissions"]:
+        spec = permissions[dash(row["user"])]["spec"]
+        assert spec["permissions"] == {k: row[k] for k in ("configure", "write", "read")}
+        credentials = users[dash(row["user"])]["spec"]["importCredentialsSecret"]["name"]
+        assert secrets[credentials]["stringData"]["username"] == row["user"]
+    topics = topic_permissions()
+    assert set(topics) == {(dash(t["user"]), t["exchange"]) for t in defs["topic_permissions"]}
+    for row in defs["topic_permissions"]:
+        spec = topics[(dash(row["user"]), row["exchange"])]["spec"]
+        assert spec["vhost"] == "osac"
+        assert spec["userReference"]["name"] == users[dash(row["user"])]["metadata"]["name"]
+        assert spec["permissions"] == {k: row[k] for k in ("exchange", "write", "read")}
 
 
 def test_one_database_cluster_per_service_and_the_gateway():

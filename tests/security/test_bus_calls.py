@@ -16,10 +16,10 @@ Which dependencies can call is told by what they are, not by what they declare: 
 ``RpcProxy`` or an extension with a ``ReplyListener`` (a call needs somewhere for its reply).
 Anything else that could reach another service -- nameko's proxies used directly, a calling
 dependency passed on, reached other than through ``self`` or used in another way, a method
-not written literally -- fails the scan, so a new kind of call cannot slip past it. Then (1) the declarations
-(``osac_shared.calls.declared_calls``) and (2) the write pattern on ``nameko-rpc`` of the
-service's user in deploy/rabbitmq/definitions.json, tried on every RPC of every service (and
-a made-up method of each), must be exactly the calls found.
+not written literally -- fails the scan, so a new kind of call cannot slip past it. Then (1)
+the declarations (``osac_shared.calls.declared_calls``) and (2) the write pattern on
+``nameko-rpc`` of the service's user in deploy/rabbitmq/definitions.json, tried on every RPC
+of every service (and a made-up method of each), must be exactly the calls found.
 """
 import ast
 import glob
