@@ -160,9 +160,8 @@ def test_the_hall_rates_ranks_and_reports_under_its_own_user(sec, sessions):
         "item_code": "logistics.dorm-repair", "form": REPAIR})
     assert r.status_code == 201, r.text
     case_id = r.json()["id"]
-    for action in ("accept", "approve", "complete"):
-        r = b.post(f"{sec.url}/api/cases/{case_id}/{action}", json={"reason": "已修好"},
-                   timeout=30)
+    for action, body in (("accept", {}), ("approve", {}), ("complete", {"feedback": "已修好"})):
+        r = b.post(f"{sec.url}/api/cases/{case_id}/{action}", json=body, timeout=30)
         assert r.status_code == 200, r.text
     r = student.post(sec.url + "/api/hall/rate", timeout=30,
                      json={"case_id": case_id, "satisfied": True, "comment": "很快"})
