@@ -25,7 +25,8 @@ def banner(url, still_down=()):
  一站式学生事务中心已启动 / One-Stop Student Affairs Center is up:
      {url}
  演示账号（密码均为 {PASSWORD}）/ demo accounts (password {PASSWORD} for all):
-   学生 / students:               2026000001   2026000002
+   学生 / students:               2026000001 … 2026000020 (profiles: README)
+   资助评审委员会 / aid committee: aid_committee
    咨询台 / consultation desk:    desk
    中心主任 / director:           director
    管理委员会 / committee:        committee

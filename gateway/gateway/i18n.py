@@ -615,8 +615,10 @@ STATUS_EN = {"submitted": "Submitted", "accepted": "Accepted", "returned": "Retu
              "completed": "Completed", "rejected": "Refused", "withdrawn": "Withdrawn"}
 ACTION_EN = {"submit": "Submitted", "accept": "Accepted", "return": "Returned for correction",
              "resubmit": "Resubmitted", "approve": "Approved", "complete": "Completed",
-             "reject": "Refused", "withdraw": "Withdrawn", "expedite": "Green channel"}
-HISTORY_ZH = {**ACTION_ZH, "submit": "提交申请", "expedite": "开启绿色通道"}
+             "reject": "Refused", "withdraw": "Withdrawn", "expedite": "Green channel",
+             "committee": "Review committee's decision"}
+HISTORY_ZH = {**ACTION_ZH, "submit": "提交申请", "expedite": "开启绿色通道",
+              "committee": "评审委员会评审"}
 ROLE_EN = {"student": "student", "b_post": "B post", "a_post": "A post", "desk": "desk",
            "director": "director", "committee": "committee", "system": "system"}
 ROLE_ZH_SHORT = {"student": "学生", "b_post": "B岗", "a_post": "A岗", "desk": "咨询台",
@@ -675,6 +677,14 @@ def action(code, lang):
 
 def role(code, lang):
     return (ROLE_EN if lang == "en" else ROLE_ZH_SHORT).get(code, code)
+
+
+def actor_role(code, lang):
+    """Who acted on a case, by role: a committee that acts on a case is the department's
+    review committee (the centre's management committee only reads)."""
+    if code == "committee":
+        return "review committee" if lang == "en" else "评审委员会"
+    return role(code, lang)
 
 
 def timer(code, lang):
