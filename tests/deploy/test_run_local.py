@@ -138,7 +138,8 @@ def test_make_run_starts_everything_prints_the_accounts_and_stops_on_ctrl_c(tmp_
         lines = read_until(proc, "press Ctrl-C to stop everything", 300, log_path)
         output = "".join(lines)
         assert f"http://127.0.0.1:{port}/" in output
-        assert "demo1234" in output and "2026000001" in output and "2026000002" in output
+        assert "demo1234" in output and "2026000001" in output and "2026000020" in output
+        assert "aid_committee" in output and "committee" in output
         for account in ["director", "desk"] + [f"{d}_b / {d}_a" for d in DEPARTMENTS]:
             assert account in output
         assert "still starting" not in output

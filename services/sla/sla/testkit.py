@@ -81,9 +81,18 @@ class Alarms:
         return self.seen
 
     def of(self, case_id, timer=None):
-        """[(type, timer, level)] emitted for ``case_id`` so far, in order."""
-        return [(e["type"], e["data"]["timer"], e["data"]["level"]) for e in self.drain()
-                if e["case_id"] == case_id and timer in (None, e["data"]["timer"])]
+        """[(type, timer, level)] raised for ``case_id`` so far, in order: each alarm once,
+        however often the bus delivered it (the outbox publishes at least once: a relay
+        killed between the broker's confirm and marking the row sent publishes the same
+        event, same event id, again after its restart; consumers drop the copy by id)."""
+        seen, out = set(), []
+        for e in self.drain():
+            if e["case_id"] != case_id or timer not in (None, e["data"]["timer"]) \
+                    or e["event_id"] in seen:
+                continue
+            seen.add(e["event_id"])
+            out.append((e["type"], e["data"]["timer"], e["data"]["level"]))
+        return out
 
     def close(self):
         self.conn.release()
