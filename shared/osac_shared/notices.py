@@ -28,9 +28,9 @@ def build_notice(item, notice, reason):
         if code not in codes:
             errors[f"notice.{code}"] = (f"本事项没有材料“{code}”，可选：{'、'.join(sorted(codes)) or '无'}"
                                         f" / {code} is not a material of this item")
-    if not missing and not correct and not (reason or "").strip():
-        errors["notice"] = ("请一次性写明需补交或更正的全部材料，或写明原因 / list every material to "
-                            "add or correct, or give the reason")
+    if not missing and not correct:
+        errors["notice.missing"] = ("请一次性写明需补交或更正的全部材料（至少一项）/ name every "
+                                    "material to add or correct (at least one)")
     deadline = notice.get("deadline")
     if deadline:
         try:

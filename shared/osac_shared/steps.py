@@ -147,6 +147,8 @@ def lifecycle_steps(case, item, actor, delegated=(), authorize=None):
             authorize(actor, case, item, action, delegated)
         except DomainError:
             continue
+        if action == "return" and not item.materials:
+            continue                 # nothing a resubmission could add or correct
         step = LIFECYCLE[action]
         if action == "complete" and item.kind == "consultation":
             step = ANSWER

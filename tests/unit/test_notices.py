@@ -40,7 +40,9 @@ def test_changed_since_first_notice_counts_only_later_supplements():
 
 @pytest.mark.parametrize("notice, reason, bad_field", [
     ({"missing": ["zz"]}, "", "notice.zz"),
-    ({}, "", "notice"),
+    ({}, "", "notice.missing"),
+    ({}, "表单填写有误", "notice.missing"),           # a reason alone names nothing to fix
+    ({"missing": [], "correct": {}}, "缺材料", "notice.missing"),
     ({"missing": ["a"], "deadline": "next week"}, "", "notice.deadline"),
 ])
 def test_incomplete_notices_are_refused(notice, reason, bad_field):

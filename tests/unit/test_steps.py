@@ -49,7 +49,7 @@ def names(status, item, actor, delegated=(), green=False):
     (lc.RETURNED, A_ITEM, B, (), ["expedite"]),
     (lc.COMPLETED, A_ITEM, A, (), []),
     (lc.COMPLETED, A_ITEM, OWNER, (), []),
-    (lc.ACCEPTED, B_ITEM, B, (), ["approve", "reject", "return"]),  # no green channel
+    (lc.ACCEPTED, B_ITEM, B, (), ["approve", "reject"]),   # no green channel, no materials
 ])
 def test_steps_offered(status, item, actor, delegated, expected):
     assert names(status, item, actor, delegated) == expected

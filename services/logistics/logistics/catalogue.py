@@ -23,5 +23,6 @@ ITEMS = load_items("logistics", "后勤处", "Logistics Office", [
                        "findings within 3 working days. If your repair is not done 48 hours "
                        "after you reported it, complain with its ticket number.",
      "limit": {"value": 3, "unit": "working_days"}, "post": "A", "kind": "report",
-     "materials": []},
+     "materials": [{"code": "evidence", "name_zh": "照片、票据等佐证材料",
+                    "name_en": "Photos, receipts or other evidence", "mandatory": False}]},
 ])

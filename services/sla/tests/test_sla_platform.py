@@ -56,9 +56,9 @@ def submit(plat, item_code, form=None, green_reason=""):
         return rpc.logistics.submit_case(item_code, [], form, None, green_reason)["id"]
 
 
-def act(plat, actor, case_id, action, reason=""):
+def act(plat, actor, case_id, action, reason="", **more):
     with plat.rpc(actor) as rpc:
-        return rpc.logistics.act(case_id, action, reason)
+        return rpc.logistics.act(case_id, action, reason, **more)
 
 
 def levels(alarms, case_id, timer):
@@ -126,12 +126,12 @@ def test_a_returned_case_pauses_and_resumes(plat):
     case_id = submit(plat, "logistics.complaint")
     deadline_of(plat, case_id)
     plat.set_time(T0 + timedelta(hours=1))                   # Monday 11:00
-    act(plat, B, case_id, "return", "请补充投诉的时间和地点")
+    act(plat, B, case_id, "return", "请补充投诉的时间和地点", notice={"missing": ["evidence"]})
     d = deadline_of(plat, case_id, paused=True)
     assert d["due_at"] == "2026-03-05T17:30:00+08:00"
     plat.set_time(T0 + timedelta(days=1, hours=1))           # Tuesday 11:00: 9 working hours
     with plat.rpc(ACTORS["student"]) as rpc:
-        rpc.logistics.act(case_id, "resubmit")
+        rpc.logistics.act(case_id, "resubmit", materials=["evidence"])
     d = deadline_of(plat, case_id, paused=False)
     assert d["due_at"] == "2026-03-06T17:30:00+08:00" and d["paused_seconds"] == 9 * 3600
 
